@@ -1,0 +1,1 @@
+"""signaldesk core: config, models, store, sources, pipeline steps, publishing, exports."""

@@ -1,0 +1,77 @@
+"""Structured logs: one JSON object per line, or readable text when stderr is a terminal.
+
+``run_id`` is carried by a context variable, so every line written inside a job run names it.
+"""
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import sys
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+run_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("run_id", default=None)
+
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
+
+
+def _extras(record: logging.LogRecord) -> dict:
+    return {k: v for k, v in record.__dict__.items() if k not in _STANDARD and not k.startswith("_")}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        out = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        rid = getattr(record, "run_id", None) or run_id_var.get()
+        if rid:
+            out["run_id"] = rid
+        out.update({k: v for k, v in _extras(record).items() if k != "run_id"})
+        if record.exc_info:
+            out["exc"] = self.formatException(record.exc_info)
+        return json.dumps(out, default=str, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        t = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        rid = run_id_var.get()
+        extras = " ".join(f"{k}={v}" for k, v in _extras(record).items())
+        line = f"{t} {record.levelname:<7} {record.name}: {record.getMessage()}"
+        if rid:
+            line += f" [run {rid}]"
+        if extras:
+            line += f"  {extras}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+def setup_logging(level: str = "INFO", stream=None, json_lines: bool | None = None) -> None:
+    """Configure the root logger once per process."""
+    stream = stream or sys.stderr
+    if json_lines is None:
+        json_lines = not (hasattr(stream, "isatty") and stream.isatty())
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter() if json_lines else TextFormatter())
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for noisy in ("urllib3", "asyncio", "discord", "yfinance", "peewee", "apscheduler", "tzlocal"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+@contextmanager
+def bound_run_id(run_id: str):
+    token = run_id_var.set(run_id)
+    try:
+        yield
+    finally:
+        run_id_var.reset(token)

@@ -1,0 +1,131 @@
+"""The DuckDB store: the only code in signaldesk that speaks SQL.
+
+DuckDB lets one process at a time hold the file, so nothing keeps a connection: every access
+is a short ``with store.read()`` / ``with store.write()`` that opens, works and closes, and
+waits with back-off while another process holds the lock. Domain modules next to this one
+(``news``, ``leads``, ``posts`` ...) hold the queries; callers use their functions.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random_exponential
+
+from core.store.migrate import apply_migrations
+
+log = logging.getLogger(__name__)
+
+
+class StoreBusy(RuntimeError):
+    """Another process held the store for longer than the configured wait."""
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+class Store:
+    """A handle on one DuckDB file. Cheap to create; holds no connection."""
+
+    _migrated: set[Path] = set()
+    _migrate_lock = threading.Lock()
+
+    def __init__(self, path: str | Path, lock_wait_s: float = 30.0, migrate: bool = True):
+        self.path = Path(path).resolve()
+        self.lock_wait_s = lock_wait_s
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if migrate:
+            self.migrate()
+
+    @classmethod
+    def from_settings(cls, settings=None) -> "Store":
+        from core.config import get_settings
+
+        s = settings or get_settings()
+        return cls(s.store_path, lock_wait_s=s.store_lock_wait_s)
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        for attempt in Retrying(
+            retry=retry_if_exception(_is_lock_error),
+            wait=wait_random_exponential(multiplier=0.02, max=0.5),
+            stop=stop_after_delay(self.lock_wait_s),
+            reraise=True,
+            before_sleep=lambda rs: log.debug("store locked by another process; waiting",
+                                              extra={"attempt": rs.attempt_number}),
+        ):
+            with attempt:
+                return duckdb.connect(str(self.path))
+        raise AssertionError("unreachable")
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        try:
+            return self._connect()
+        except duckdb.IOException as exc:
+            if _is_lock_error(exc):
+                raise StoreBusy(
+                    f"the store {self.path} is held by another process and was not released "
+                    f"within {self.lock_wait_s:.0f}s"
+                ) from exc
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = self.connect()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction: everything inside commits whole or not at all."""
+        con = self.connect()
+        try:
+            con.begin()
+            try:
+                yield con
+            except BaseException:
+                con.rollback()
+                raise
+            con.commit()
+        finally:
+            con.close()
+
+    def migrate(self) -> list[int]:
+        with Store._migrate_lock:
+            if self.path in Store._migrated:
+                return []
+            con = self.connect()
+            try:
+                applied = apply_migrations(con)
+            finally:
+                con.close()
+            Store._migrated.add(self.path)
+            if applied:
+                log.info("store migrated", extra={"path": str(self.path), "applied": applied})
+            return applied
+
+
+def insert_new(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
+               key: str) -> pl.DataFrame:
+    """Insert rows the table does not hold yet; the key constraint decides. Returns new keys.
+
+    ``table`` and ``key`` come from code, never from users.
+    """
+    if frame.is_empty():
+        return pl.DataFrame({key: []}, schema={key: frame.schema.get(key, pl.String)})
+    con.register("_incoming", frame.to_arrow())
+    try:
+        cols = ", ".join(f'"{c}"' for c in frame.columns)
+        return con.execute(
+            f'INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming '
+            f'ON CONFLICT DO NOTHING RETURNING "{key}"'
+        ).pl()
+    finally:
+        con.unregister("_incoming")

@@ -1,0 +1,51 @@
+"""Numbered SQL migrations (``migrations/NNN_name.sql``), applied in order, once each."""
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import duckdb
+
+_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+def available_migrations() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) for every migration shipped with the code, in order."""
+    found = []
+    for entry in resources.files("core.store.migrations").iterdir():
+        m = _NAME.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"two migrations share a number: {versions}")
+    return found
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL DEFAULT (now()::TIMESTAMP))"
+    )
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def apply_migrations(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[int]:
+    """Apply every migration newer than the store's version, each in its own transaction."""
+    have = current_version(con)
+    applied = []
+    for version, name, sql in available_migrations():
+        if version <= have or (up_to is not None and version > up_to):
+            continue
+        con.begin()
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        applied.append(version)
+    return applied

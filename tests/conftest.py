@@ -1,0 +1,34 @@
+"""Shared fixtures: one settings fixture (never patch os.environ), a temp store, sample paths."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.config import Settings
+from core.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+SAMPLE = REPO / "data" / "sample"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for one test: its own data dir, offline, no Discord, short timeouts."""
+    return Settings(
+        _env_file=None,
+        data_dir=tmp_path / "var",
+        offline=True,
+        store_lock_wait_s=10.0,
+        http_timeout_s=2.0,
+        http_deadline_s=5.0,
+        job_deadline_s=20.0,
+        yahoo_timeout_s=5.0,
+    )
+
+
+@pytest.fixture
+def store(settings: Settings) -> Store:
+    """A migrated, empty store in a temp dir."""
+    return Store.from_settings(settings)
