@@ -123,7 +123,7 @@ def insert_new(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
     con.register("_incoming", frame.to_arrow())
     try:
         cols = ", ".join(f'"{c}"' for c in frame.columns)
-        return con.execute(
+        return con.sql(
             f'INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming '
             f'ON CONFLICT DO NOTHING RETURNING "{key}"'
         ).pl()

@@ -1,0 +1,1 @@
+"""One module per CLI command; ``jobs.__main__`` discovers them."""
