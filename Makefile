@@ -1,0 +1,57 @@
+# signaldesk: `make run` starts the product, `make test` runs the whole suite.
+# Both install what is missing first (a local .venv from pinned requirements; Chromium from
+# Debian's packages for the browser test). Nothing else is downloaded.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+DEV_STAMP     := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+CHROMIUM := /usr/bin/chromium
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev chromium bench bench-quick check-config clean-data help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.runtime-* && touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.dev-* $(VENV)/.runtime-* && touch $@ $(RUNTIME_STAMP)
+
+install: $(RUNTIME_STAMP)  ## create .venv and install the pinned runtime requirements
+
+install-dev: $(DEV_STAMP)  ## install runtime + test requirements
+
+chromium:  ## install Chromium from Debian's packages when /usr/bin/chromium is absent
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "Installing Chromium from Debian's packages (browser test)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+run: install  ## start the job runner and the dashboard (http://127.0.0.1:8501); Ctrl-C stops both
+	$(PY) -m jobs up
+
+test: install-dev chromium  ## run the whole test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check-config: install  ## print every setting (secrets masked) and validate them
+	$(PY) -m jobs check-config
+
+bench: install-dev  ## run every benchmark (prints figures and ratios; minutes)
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+bench-quick: install-dev  ## every benchmark with --quick (smaller sizes)
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b --quick || exit 1; done
+
+clean-data:  ## delete the local store and logs in ./var (asks nothing: be sure)
+	rm -rf var
