@@ -1,0 +1,138 @@
+"""Benchmark: plain VADER against signaldesk's finance-aware scorer on the labelled dev sets.
+
+Why: the pipeline's sentiment decides what the operator sees first, and plain VADER reads
+financial text badly. This prints accuracy, macro-F1 and a confusion matrix for both scorers
+side by side on Financial PhraseBank (50-75% agreement subset) and SemEval-2017 Task 5
+headlines, plus sentences/second, and the ratio of ours against the VADER baseline.
+
+    .venv/bin/python bench/sentiment_eval.py [--data DIR] [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
+
+from core import sentiment  # noqa: E402
+
+LABELS = ("negative", "neutral", "positive")
+
+
+def load_phrasebank(path: Path) -> list[tuple[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [(r["sentence"], r["label"]) for r in rows]
+
+
+def semeval_label(value: float) -> str:
+    return "positive" if value > 0.05 else "negative" if value < -0.05 else "neutral"
+
+
+def load_semeval(path: Path) -> list[tuple[str, str]]:
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    return [(r["title"], semeval_label(float(r["sentiment"]))) for r in rows]
+
+
+def vader_batch() -> Callable[[list[str]], list[str]]:
+    analyzer = SentimentIntensityAnalyzer()
+
+    def run(texts: list[str]) -> list[str]:
+        out = []
+        for t in texts:
+            c = analyzer.polarity_scores(t)["compound"]
+            out.append("positive" if c >= 0.05 else "negative" if c <= -0.05 else "neutral")
+        return out
+
+    return run
+
+
+def ours_batch(texts: list[str]) -> list[str]:
+    return [s.label for s in sentiment.score_batch(texts)]
+
+
+def metrics(gold: list[str], pred: list[str]) -> tuple[float, float, list[list[int]]]:
+    """Accuracy, macro-F1 over the three labels, confusion matrix (rows gold, cols predicted)."""
+    idx = {lab: i for i, lab in enumerate(LABELS)}
+    cm = [[0] * 3 for _ in LABELS]
+    for g, p in zip(gold, pred):
+        cm[idx[g]][idx[p]] += 1
+    acc = sum(cm[i][i] for i in range(3)) / max(1, len(gold))
+    f1s = []
+    for i in range(3):
+        tp = cm[i][i]
+        fp = sum(cm[r][i] for r in range(3)) - tp
+        fn = sum(cm[i]) - tp
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    return acc, sum(f1s) / 3, cm
+
+
+def speed(fn: Callable[[list[str]], list[str]], texts: list[str], min_s: float) -> float:
+    """Sentences per second, best of repeated passes lasting at least ``min_s`` in total."""
+    best, spent = 0.0, 0.0
+    while spent < min_s:
+        t0 = time.perf_counter()
+        fn(texts)
+        dt = time.perf_counter() - t0
+        spent += dt
+        best = max(best, len(texts) / dt)
+    return best
+
+
+def format_cm(cm: list[list[int]]) -> list[str]:
+    lines = [f"      {'gold/pred':>10} " + " ".join(f"{lab[:3]:>5}" for lab in LABELS)]
+    for lab, row in zip(LABELS, cm):
+        lines.append(f"      {lab:>10} " + " ".join(f"{n:>5}" for n in row))
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "sentiment",
+                        help="folder with phrasebank_dev.tsv and semeval2017_headlines_dev.json")
+    parser.add_argument("--quick", action="store_true", help="shorter speed measurement")
+    args = parser.parse_args(argv)
+
+    sets = {
+        "phrasebank_dev": load_phrasebank(args.data / "phrasebank_dev.tsv"),
+        "semeval2017_headlines_dev": load_semeval(args.data / "semeval2017_headlines_dev.json"),
+    }
+    scorers = {"vader": vader_batch(), "ours": ours_batch}
+    all_texts: list[str] = []
+    for name, rows in sets.items():
+        texts = [t for t, _ in rows]
+        gold = [g for _, g in rows]
+        all_texts += texts
+        majority = max(LABELS, key=gold.count)
+        print(f"\n== {name}: {len(rows)} sentences; always-{majority} accuracy "
+              f"{gold.count(majority) / len(gold):.3f}")
+        results = {s: metrics(gold, fn(texts)) for s, fn in scorers.items()}
+        print(f"   {'scorer':<8} {'accuracy':>9} {'macro-F1':>9}")
+        for s, (acc, f1, _) in results.items():
+            print(f"   {s:<8} {acc:>9.3f} {f1:>9.3f}")
+        for s, (_, _, cm) in results.items():
+            print(f"   confusion matrix, {s}:")
+            print("\n".join(format_cm(cm)))
+
+    min_s = 0.5 if args.quick else 3.0
+    rates = {s: speed(fn, all_texts, min_s) for s, fn in scorers.items()}
+    print(f"\n== speed over {len(all_texts)} sentences (best pass)")
+    for s, r in rates.items():
+        print(f"   {s:<8} {r:>10.0f} sentences/s")
+    print(f"   ratio ours/vader: {rates['ours'] / rates['vader']:.2f} (target >= 0.50)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
