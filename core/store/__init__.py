@@ -112,6 +112,12 @@ class Store:
             return applied
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """The single value of a one-row, one-column query (the result is finished, not left open)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
 def insert_new(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
                key: str) -> pl.DataFrame:
     """Insert rows the table does not hold yet; the key constraint decides. Returns new keys.

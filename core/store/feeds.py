@@ -4,7 +4,7 @@ from __future__ import annotations
 import polars as pl
 
 from core.models import utcnow
-from core.store import Store
+from core.store import Store, scalar
 
 
 def list_feeds(store: Store, kind: str | None = None, enabled_only: bool = False) -> pl.DataFrame:
@@ -72,8 +72,8 @@ def seed_inputs(store: Store, watchlist: dict[str, str | None], news_feeds: list
                 lead_feeds: list[str]) -> None:
     """Fill empty feed and watchlist tables with defaults; edited tables are left alone."""
     with store.read() as con:
-        has_feeds = con.execute("SELECT count(*) FROM feeds").fetchone()[0]
-        has_watch = con.execute("SELECT count(*) FROM watchlist").fetchone()[0]
+        has_feeds = scalar(con, "SELECT count(*) FROM feeds")
+        has_watch = scalar(con, "SELECT count(*) FROM watchlist")
     if not has_watch:
         set_watchlist(store, watchlist)
     if not has_feeds:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import polars as pl
 
 from core.models import utcnow
-from core.store import Store
+from core.store import Store, scalar
 
 KEYWORD_COLUMNS = ["term", "weight", "negative", "whole_word", "enabled"]
 
@@ -56,7 +56,7 @@ def delete_keywords(store: Store, terms: list[str]) -> None:
 def seed_keywords(store: Store, defaults: dict[str, float]) -> int:
     """Fill an empty keyword table with defaults; leaves an edited table alone."""
     with store.read() as con:
-        if con.execute("SELECT count(*) FROM keywords").fetchone()[0]:
+        if scalar(con, "SELECT count(*) FROM keywords"):
             return 0
     return upsert_keywords(store, pl.DataFrame({
         "term": list(defaults), "weight": list(defaults.values()),

@@ -29,14 +29,15 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
         " applied_at TIMESTAMP NOT NULL DEFAULT (now()::TIMESTAMP))"
     )
-    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
 
 
-def apply_migrations(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[int]:
+def apply_migrations(con: duckdb.DuckDBPyConnection, up_to: int | None = None,
+                     migrations: list[tuple[int, str, str]] | None = None) -> list[int]:
     """Apply every migration newer than the store's version, each in its own transaction."""
     have = current_version(con)
     applied = []
-    for version, name, sql in available_migrations():
+    for version, name, sql in migrations if migrations is not None else available_migrations():
         if version <= have or (up_to is not None and version > up_to):
             continue
         con.begin()

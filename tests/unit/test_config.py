@@ -1,0 +1,108 @@
+"""Settings: good defaults pass, each bad value is named in plain words, secrets stay masked."""
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from core.config import Settings, check_settings, masked_report
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.timeout(30)
+
+HOOK = "https://discord.com/api/webhooks/123456789012345678/abcDEF_ghi-jkl"
+
+
+def test_defaults_pass(settings):
+    assert check_settings(settings) == []
+    assert settings.dashboard_host == "127.0.0.1"
+    assert settings.store_path == settings.data_dir / "signaldesk.duckdb"
+    assert settings.dry_run
+
+
+def test_valid_webhook_passes(settings):
+    s = settings.model_copy(update={"discord_webhook_url": SecretStr(HOOK)})
+    assert check_settings(s) == []
+    assert not s.dry_run
+
+
+@pytest.mark.parametrize("update, words", [
+    ({"discord_webhook_url": SecretStr("https://example.com/hook")}, "not a Discord webhook URL"),
+    ({"discord_webhook_url": SecretStr("http://discord.com/api/webhooks/1/x")}, "not a Discord webhook URL"),
+    ({"dashboard_port": 70000}, "out of range"),
+    ({"dashboard_port": 0}, "out of range"),
+    ({"watchlist": ["AAPL", "DROP TABLE;"]}, "does not look like a ticker"),
+    ({"schedule_news": "sometimes"}, "is not a schedule"),
+    ({"discord_bot_token": SecretStr("t0ken")}, "needs a channel"),
+])
+def test_each_bad_value_is_named(settings, update, words):
+    problems = check_settings(settings.model_copy(update=update))
+    assert len(problems) == 1
+    assert words in problems[0]
+
+
+def test_unwritable_data_dir(settings, tmp_path):
+    if os.geteuid() == 0:
+        # root writes anywhere; a path through a regular file is unwritable for everyone
+        (tmp_path / "file").write_text("x")
+        s = settings.model_copy(update={"data_dir": tmp_path / "file" / "var"})
+        assert "is not a folder" in check_settings(s)[0]
+        return
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    s = settings.model_copy(update={"data_dir": ro / "var"})
+    assert "not writable" in check_settings(s)[0]
+
+
+def test_type_errors_are_validation_errors(tmp_path):
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, data_dir=tmp_path, http_timeout_s=-1)
+
+
+def test_watchlist_from_comma_string(tmp_path):
+    s = Settings(_env_file=None, data_dir=tmp_path, watchlist="aapl, msft")
+    assert s.watchlist == ["AAPL", "MSFT"]
+
+
+def test_secrets_are_masked(settings):
+    s = settings.model_copy(update={"discord_webhook_url": SecretStr(HOOK),
+                                    "discord_bot_token": SecretStr("super-secret-token")})
+    shown = dict(masked_report(s))
+    text = repr(shown) + repr(s) + str(s)
+    assert "abcDEF_ghi-jkl" not in text and "super-secret-token" not in text
+    assert shown["discord_webhook_url"].startswith("*****")
+
+
+def _check_config(tmp_path, **env):
+    full = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALDESK_")}
+    full.update({"SIGNALDESK_DATA_DIR": str(tmp_path / "var"), **env})
+    return subprocess.run([sys.executable, "-m", "jobs", "check-config"], cwd=tmp_path,
+                          env={**full, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=60)
+
+
+def test_check_config_cli_ok_and_masks_secret(tmp_path):
+    out = _check_config(tmp_path, SIGNALDESK_DISCORD_WEBHOOK_URL=HOOK)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "Configuration OK" in out.stdout
+    assert "abcDEF_ghi-jkl" not in out.stdout + out.stderr
+
+
+def test_check_config_cli_names_each_problem(tmp_path):
+    out = _check_config(tmp_path, SIGNALDESK_DASHBOARD_PORT="99999",
+                        SIGNALDESK_DISCORD_WEBHOOK_URL="https://evil.example/x?token=hunter2")
+    assert out.returncode == 1
+    assert "2 problem(s)" in out.stdout
+    assert "dashboard_port 99999 is out of range" in out.stdout
+    assert "not a Discord webhook URL" in out.stdout
+    assert "hunter2" not in out.stdout + out.stderr
+
+
+def test_check_config_cli_unreadable_value(tmp_path):
+    out = _check_config(tmp_path, SIGNALDESK_HTTP_TIMEOUT_S="soon")
+    assert out.returncode == 1
+    assert "SIGNALDESK_HTTP_TIMEOUT_S" in out.stdout
