@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.config import Settings
-from jobs.lock import AlreadyRunning, ProcessLock  # noqa: F401  (re-exported for callers)
+
 
 log = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parent.parent
@@ -82,9 +82,10 @@ def prepare_store(settings: Settings) -> None:
 
 
 def supervise(settings: Settings, stop: threading.Event, stable_after_s: float = 60.0,
-              poll_s: float = 0.5) -> int:
+              poll_s: float = 0.5, kids: list[Child] | None = None,
+              delay_fn=restart_delay) -> int:
     """Run the children until ``stop`` is set. Returns the exit code for the CLI."""
-    kids = children(settings)
+    kids = children(settings) if kids is None else kids
     for kid in kids:
         kid.start()
     log.info("signaldesk is up: dashboard on http://%s:%d", settings.dashboard_host,
@@ -96,7 +97,7 @@ def supervise(settings: Settings, stop: threading.Event, stable_after_s: float =
                 if kid.proc is not None and kid.proc.poll() is not None:
                     code = kid.proc.returncode
                     kid.restarts = 1 if now - kid.started_at > stable_after_s else kid.restarts + 1
-                    delay = restart_delay(kid.restarts)
+                    delay = delay_fn(kid.restarts)
                     log.error("%s exited with code %s; restarting in %.0fs (restart #%d)",
                               kid.name, code, delay, kid.restarts,
                               extra={"child": kid.name, "exit_code": code})
