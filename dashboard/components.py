@@ -1,0 +1,106 @@
+"""Shared UI pieces: the password gate, the sidebar footer, empty states, embed previews.
+
+Everything that shows outside text (news titles, lead bodies, embed fields) renders it as
+text: ``st.text`` / ``st.dataframe`` cells / ``st.markdown`` only for our own labels.
+"""
+from __future__ import annotations
+
+import hmac
+import time
+
+import streamlit as st
+
+MAX_FREE_TRIES = 3
+BASE_LOCK_S = 5.0
+
+
+def _configured_password() -> str | None:
+    try:
+        value = st.secrets.get("dashboard_password")
+    except Exception:  # no secrets.toml at all
+        return None
+    return str(value) if value else None
+
+
+def lockout_seconds(failures: int) -> float:
+    """Refusal window after ``failures`` wrong passwords: 0 for the first few, then doubling."""
+    if failures < MAX_FREE_TRIES:
+        return 0.0
+    return BASE_LOCK_S * 2 ** (failures - MAX_FREE_TRIES)
+
+
+def password_gate() -> bool:
+    """True when no password is configured or the operator gave it in this session.
+
+    Wrong tries are counted in session_state; after a few, further tries are refused for a
+    growing number of seconds (no sleeping: the refusal is a message).
+    """
+    expected = _configured_password()
+    if expected is None or st.session_state.get("authenticated"):
+        return True
+    st.title("signaldesk")
+    ss = st.session_state
+    ss.setdefault("pw_failures", 0)
+    ss.setdefault("pw_locked_until", 0.0)
+    with st.form("login"):
+        given = st.text_input("Dashboard password", type="password")
+        submitted = st.form_submit_button("Unlock")
+    if submitted:
+        wait = ss["pw_locked_until"] - time.time()
+        if wait > 0:
+            st.error(f"Too many wrong passwords. Try again in {wait:.0f} s.")
+        elif hmac.compare_digest(given.encode(), expected.encode()):
+            ss["authenticated"] = True
+            ss["pw_failures"] = 0
+            st.rerun()
+        else:
+            ss["pw_failures"] += 1
+            lock = lockout_seconds(ss["pw_failures"])
+            ss["pw_locked_until"] = time.time() + lock
+            st.error("Wrong password." + (f" Further tries are refused for {lock:.0f} s." if lock else ""))
+    return False
+
+
+def sidebar_footer(settings) -> None:
+    st.divider()
+    st.caption(f"Store: `{settings.store_path}`")
+    if settings.dry_run:
+        st.caption("Discord: dry run (no webhook or bot configured)")
+    if st.button("Refresh data", icon=":material/refresh:", help="Drop cached reads and reload"):
+        st.cache_data.clear()
+        st.rerun()
+
+
+def empty_state(message: str, icon: str = ":material/info:") -> None:
+    st.info(message, icon=icon)
+
+
+def unavailable(section: str, module: str) -> None:
+    """Placeholder while another part of signaldesk is not installed yet."""
+    st.warning(f"{section} is not available yet: `{module}` is not part of this build.",
+               icon=":material/construction:")
+
+
+def fmt_pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1%}"
+
+
+def fmt_num(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:+.{digits}f}"
+
+
+def render_embed(embed: dict) -> None:
+    """A faithful text preview of one Discord embed: title, description, fields, footer."""
+    with st.container(border=True):
+        if embed.get("title"):
+            st.text(str(embed["title"]))
+        if embed.get("url"):
+            st.caption(str(embed["url"]))
+        if embed.get("description"):
+            st.text(str(embed["description"]))
+        for field in embed.get("fields") or []:
+            st.caption(str(field.get("name", "")))
+            st.text(str(field.get("value", "")))
+        footer = embed.get("footer")
+        if isinstance(footer, dict) and footer.get("text"):
+            st.caption(str(footer["text"]))
