@@ -1,0 +1,276 @@
+"""News and lead ingestion: fetch -> parse -> normalise -> ids -> drop known -> score -> insert.
+
+One pipeline for live polling and for replaying recorded files (``ingest_documents`` is the
+shared part). Known ids are dropped with one query *before* sentiment and keyword scoring,
+so a poll that brings nothing new costs a parse and a lookup, not a scoring pass. The
+database still has the last word (``ON CONFLICT DO NOTHING``), so two racing runs cannot
+duplicate a row. Network I/O never happens while a store connection is open: validators are
+loaded, the connection closes, the fetch runs, then the writes open their own connections.
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import polars as pl
+
+from core import sentiment
+from core.dedup import cluster_id, item_id
+from core.keywords import KeywordMatcher, lead_score
+from core.models import LEAD_SCHEMA, NEWS_SCHEMA, NewsItem, SocialPost, SourceCounts, utcnow
+from core.sources.feeds import FeedResult, parse_feed, summarise_reasons
+from core.store import Store
+from core.store.feeds import list_feeds, list_watchlist
+from core.store.keywords import list_keywords
+from core.store.leads import insert_leads
+from core.store.news import insert_news, known_ids
+from core.tickers import TickerMatcher
+
+log = logging.getLogger(__name__)
+
+KINDS = ("news", "leads")
+
+
+@dataclass(slots=True)
+class Document:
+    """One fetched or recorded feed document."""
+
+    source: str
+    body: bytes
+    headers: dict = field(default_factory=dict)
+    platform: str | None = None
+
+
+@dataclass(slots=True)
+class DocumentOutcome:
+    source: str
+    status: str  # "ok" | "partial" | "error"
+    counts: SourceCounts
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class IngestReport:
+    counts: SourceCounts
+    documents: list[DocumentOutcome]
+
+
+def _as_document(doc) -> Document:
+    if isinstance(doc, Document):
+        return doc
+    source, body, headers, *rest = doc
+    return Document(source, body, dict(headers or {}), rest[0] if rest else None)
+
+
+def ingest_documents(store: Store, settings, kind: str, documents: list,
+                     *, now: datetime | None = None) -> IngestReport:
+    """Run parsed-from-bytes documents through the pipeline and store what is new.
+
+    ``documents``: ``Document`` or ``(source_name, body, headers[, platform])`` tuples.
+    Counts per document: fetched = entries read, new + duplicate + rejected = fetched.
+    For leads, posts matching no keyword are counted as rejected ("matched no keyword")
+    and not stored.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    now = now or utcnow()
+    docs = [_as_document(d) for d in documents]
+    parsed: list[FeedResult] = [parse_feed(d.body, d.headers, source=d.source, kind=kind,
+                                           platform=d.platform) for d in docs]
+    # normalise + ids; remember which document each row came from
+    rows: list[tuple[int, str, object]] = []
+    seen: set[str] = set()
+    batch_dupes = [0] * len(docs)
+    for i, res in enumerate(parsed):
+        for item in res.items:
+            iid = item_id(kind, item.url, item.guid)
+            if iid in seen:
+                batch_dupes[i] += 1
+                continue
+            seen.add(iid)
+            rows.append((i, iid, item))
+    known = known_ids(store, kind, [r[1] for r in rows]) if rows else set()
+    fresh = [r for r in rows if r[1] not in known]
+    dupes = list(batch_dupes)
+    for i, iid, _ in rows:
+        if iid in known:
+            dupes[i] += 1
+    unmatched = [0] * len(docs)
+    if kind == "news":
+        frame = _news_frame(store, fresh, now)
+        new_ids = set(insert_news(store, frame))
+    else:
+        frame, skipped = _lead_frame(store, fresh, now)
+        for i in skipped:
+            unmatched[i] += 1
+        new_ids = set(insert_leads(store, frame))
+    new_per_doc = [0] * len(docs)
+    for i, iid, _ in fresh:
+        if iid in new_ids:
+            new_per_doc[i] += 1
+    raced = {iid for _, iid, _ in fresh} - new_ids
+    outcomes = []
+    for i, (doc, res) in enumerate(zip(docs, parsed)):
+        lost_race = sum(1 for j, iid, _ in fresh if j == i and iid in raced) - unmatched[i]
+        outcomes.append(_outcome(doc.source, res, new_per_doc[i], dupes[i] + max(0, lost_race),
+                                 unmatched[i]))
+    total = SourceCounts()
+    for o in outcomes:
+        total = total.add(o.counts)
+    log.info("ingested documents", extra={"kind": kind, "documents": len(docs), **total.as_dict()})
+    return IngestReport(total, outcomes)
+
+
+def _outcome(source: str, res: FeedResult, new: int, duplicate: int, unmatched: int) -> DocumentOutcome:
+    reasons: list[str] = []
+    if res.error:
+        reasons.append(res.error)
+    reasons.extend(res.problems)
+    if res.rejected and res.items:
+        reasons.append(f"left out {len(res.rejected)} entries: {summarise_reasons(res.rejected)}")
+    if unmatched:
+        reasons.append(f"{unmatched} posts matched no keyword (counted, not stored)")
+    status = "error" if res.error else "partial" if (res.problems or res.rejected) else "ok"
+    counts = SourceCounts(fetched=res.entries_seen, new=new, duplicate=duplicate,
+                          rejected=len(res.rejected) + unmatched,
+                          reasons=[f"{source}: {r}" for r in reasons])
+    return DocumentOutcome(source, status, counts, "; ".join(reasons))
+
+
+def _scores(texts: list[str]) -> tuple[list[float], list[str]]:
+    scored = sentiment.score_batch(texts)
+    return [float(s.compound) for s in scored], [s.label for s in scored]
+
+
+def _news_frame(store: Store, fresh: list, now: datetime) -> pl.DataFrame:
+    if not fresh:
+        return pl.DataFrame(schema=NEWS_SCHEMA)
+    watch = list_watchlist(store, enabled_only=True)
+    tickers = TickerMatcher(dict(zip(watch["symbol"].to_list(), watch["name"].to_list())))
+    items: list[NewsItem] = [r[2] for r in fresh]
+    texts = [f"{it.title}. {it.summary}" if it.summary else it.title for it in items]
+    compound, label = _scores(texts)
+    return pl.DataFrame({
+        "id": [r[1] for r in fresh],
+        "source": [it.source for it in items],
+        "url": [it.url or None for it in items],
+        "title": [it.title for it in items],
+        "summary": [it.summary for it in items],
+        "published_at": [it.published_at for it in items],
+        "fetched_at": [now] * len(items),
+        "tickers": [tickers.extract(t) for t in texts],
+        "sentiment": compound,
+        "sentiment_label": label,
+        "cluster_id": [cluster_id(it.title, r[1]) for r, it in zip(fresh, items)],
+    }, schema=NEWS_SCHEMA)
+
+
+def _lead_frame(store: Store, fresh: list, now: datetime) -> tuple[pl.DataFrame, list[int]]:
+    """Keyword-match new posts; returns the frame of matches and the doc index of each miss."""
+    matcher = KeywordMatcher.from_frame(list_keywords(store, enabled_only=True)) if fresh else None
+    kept, skipped, matches = [], [], []
+    for r in fresh:
+        post: SocialPost = r[2]
+        m = matcher.match(f"{post.title}\n{post.body}")
+        if m.matched:
+            kept.append(r)
+            matches.append(m)
+        else:
+            skipped.append(r[0])
+    if not kept:
+        return pl.DataFrame(schema=LEAD_SCHEMA), skipped
+    posts: list[SocialPost] = [r[2] for r in kept]
+    compound, label = _scores([f"{p.title}. {p.body}" if p.body else p.title for p in posts])
+    return pl.DataFrame({
+        "id": [r[1] for r in kept],
+        "platform": [p.platform for p in posts],
+        "source": [p.source for p in posts],
+        "url": [p.url or None for p in posts],
+        "author": [p.author for p in posts],
+        "title": [p.title for p in posts],
+        "body": [p.body for p in posts],
+        "posted_at": [p.posted_at for p in posts],
+        "fetched_at": [now] * len(posts),
+        "matched_keywords": [m.terms for m in matches],
+        "score": [lead_score(m, p.posted_at, now) for m, p in zip(matches, posts)],
+        "sentiment": compound,
+        "sentiment_label": label,
+        "cluster_id": [cluster_id(p.title, r[1]) for r, p in zip(kept, posts)],
+    }, schema=LEAD_SCHEMA), skipped
+
+
+# ---- live fetch --------------------------------------------------------------------------
+
+def ingest_news(store: Store, settings, feeds: list | None = None) -> SourceCounts:
+    """Poll the enabled news feeds (or ``feeds``) once and store new items."""
+    return _ingest_live(store, settings, "news", feeds)
+
+
+def ingest_leads(store: Store, settings, feeds: list | None = None) -> SourceCounts:
+    """Poll the enabled lead feeds (or ``feeds``) once and store keyword-matching posts."""
+    return _ingest_live(store, settings, "leads", feeds)
+
+
+def _feed_rows(store: Store, kind: str, feeds: list | None) -> list[dict]:
+    if feeds is None:
+        return list_feeds(store, kind, enabled_only=True).to_dicts()
+    out = []
+    for f in feeds:
+        if isinstance(f, str):
+            out.append({"url": f, "name": f, "platform": None})
+        else:
+            f = dict(f)
+            out.append({"url": f["url"], "name": f.get("name") or f["url"], "platform": f.get("platform")})
+    return out
+
+
+def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> SourceCounts:
+    if settings.offline:
+        return SourceCounts(reasons=["offline"])
+    rows = _feed_rows(store, kind, feeds)
+    if not rows:
+        return SourceCounts(reasons=[f"no enabled {kind} feeds"])
+    results = _run_async(_fetch_all(store, settings, [r["url"] for r in rows]))
+    documents, reasons = [], []
+    for row, res in zip(rows, results):
+        name = row["name"]
+        if res.not_modified:
+            reasons.append(f"{name}: not modified (304)")
+        elif not res.ok:
+            reasons.append(f"{name}: {res.error or f'HTTP {res.status}'}")
+        else:
+            platform = row.get("platform")
+            documents.append(Document(name, res.body, res.headers,
+                                      None if kind == "news" or platform == "rss" else platform))
+    if not documents:
+        return SourceCounts(reasons=reasons)
+    report = ingest_documents(store, settings, kind, documents)
+    counts = report.counts
+    counts.reasons = reasons + counts.reasons
+    return counts
+
+
+async def _fetch_all(store: Store, settings, urls: list[str]):
+    from core.sources.http import HttpClient
+    from core.store.http_cache import StoreValidatorCache
+
+    validators = StoreValidatorCache(store)
+    validators.load(urls)  # short read; closed before any request goes out
+    try:
+        async with HttpClient(settings, validators=validators) as http:
+            return await http.fetch_many(urls)
+    finally:
+        validators.flush()  # after the network part, its own short write
+
+
+def _run_async(coro):
+    """asyncio.run, also from a thread that already runs a loop (e.g. inside a scheduler)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -1,0 +1,189 @@
+"""RSS/Atom adapter: response bytes + headers -> NewsItem / SocialPost, with readable problems.
+
+feedparser has no timeout, so bytes come from our own HTTP client (or a recorded file) and
+are handed over as a stream: a ``bytes`` argument would be tried as a *file name* first.
+Partly broken feeds (``bozo``) keep whatever entries feedparser recovered and say what was
+wrong; documents that are not feeds (an HTML page, an empty body, binary garbage) give one
+plain reason instead of entries.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+import feedparser
+
+from core.models import NewsItem, SocialPost
+from core.sources.text import AUTHOR_MAX, SUMMARY_MAX, TITLE_MAX, clean_url, plain_text
+
+Kind = Literal["news", "leads"]
+
+
+@dataclass(slots=True)
+class FeedResult:
+    """What one document gave: items, entries left out (with why), and document problems."""
+
+    source: str
+    items: list = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # one reason per entry left out
+    problems: list[str] = field(default_factory=list)  # document-level, e.g. malformed XML
+    error: str | None = None  # set when the document gave nothing usable
+
+    @property
+    def entries_seen(self) -> int:
+        return len(self.items) + len(self.rejected)
+
+
+def parse_feed(body: bytes, headers: dict | None, *, source: str, kind: Kind,
+               platform: str | None = None) -> FeedResult:
+    """Parse one RSS/Atom document into unified models (``kind`` picks NewsItem or SocialPost)."""
+    result = FeedResult(source=source)
+    headers = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
+    reason = _not_a_feed(body, headers)
+    if reason:
+        result.error = reason
+        return result
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers=headers,
+                                  sanitize_html=False, resolve_relative_uris=False)
+    except Exception as exc:  # feedparser is meant not to raise; never let one feed stop a run
+        result.error = f"the feed parser failed: {type(exc).__name__}: {str(exc)[:200]}"
+        return result
+    entries = parsed.get("entries") or []
+    if parsed.get("bozo"):
+        problem = describe_bozo(parsed.get("bozo_exception"))
+        if not entries:
+            result.error = _nothing_usable(problem, parsed, headers)
+            return result
+        result.problems.append(f"{problem} — kept {len(entries)} entries")
+    if not entries:
+        result.error = ("the feed has no entries" if parsed.get("version")
+                        else "not an RSS or Atom feed (no feed elements found)")
+        return result
+    platform = platform or detect_platform(parsed)
+    for entry in entries:
+        try:
+            item, why = _entry_to_model(entry, source=source, kind=kind, platform=platform)
+        except Exception as exc:  # one odd entry must not lose the others
+            item, why = None, f"entry could not be read: {type(exc).__name__}"
+        if item is None:
+            result.rejected.append(why)
+        else:
+            result.items.append(item)
+    if not result.items:
+        result.error = f"no usable entries: {summarise_reasons(result.rejected)}"
+    return result
+
+
+def _not_a_feed(body: bytes, headers: dict) -> str | None:
+    if not body or not body.strip():
+        return "empty document (0 bytes of content)"
+    head = body[:1024].lstrip().lower()
+    ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+    if head.startswith(b"<!doctype html") or head.startswith(b"<html"):
+        return f"an HTML page, not a feed (content-type {ctype or 'unknown'})"
+    if head.startswith(b"{") or head.startswith(b"["):
+        return "a JSON document, not an RSS/Atom feed"
+    sample = body[:4096]
+    binary = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    if binary > len(sample) * 0.1 and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary data, not a feed (not text)"
+    return None
+
+
+def _nothing_usable(problem: str, parsed, headers: dict) -> str:
+    ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+    if "html" in ctype and not parsed.get("version"):
+        return f"an HTML page, not a feed (content-type {ctype})"
+    return f"{problem} — no entries could be recovered"
+
+
+def describe_bozo(exc: BaseException | None) -> str:
+    """feedparser's exception -> 'malformed XML at line N: ...' in plain words."""
+    if exc is None:
+        return "the feed is malformed"
+    name = type(exc).__name__
+    msg = str(exc)
+    if hasattr(exc, "getMessage"):
+        msg = exc.getMessage()
+    if name == "SAXParseException" or hasattr(exc, "getLineNumber"):
+        line = exc.getLineNumber() if hasattr(exc, "getLineNumber") else "?"
+        return f"malformed XML at line {line}: {msg}"
+    if name == "CharacterEncodingOverride":
+        return f"declared encoding was wrong, decoded anyway ({msg[:120]})"
+    if name == "CharacterEncodingUnknown":
+        return f"bad encoding: the document could not be decoded ({msg[:120]})"
+    if name == "NonXMLContentType":
+        return f"served with a non-XML content type ({msg[:120]})"
+    return f"malformed feed ({name}: {msg[:160]})"
+
+
+def detect_platform(parsed) -> str:
+    """'reddit', 'hn' or 'rss' from the feed's own links and generator."""
+    feed = parsed.get("feed") or {}
+    hints = " ".join(str(feed.get(k, "")) for k in ("link", "id", "generator", "title"))
+    hints += " ".join(str(link.get("href", "")) for link in feed.get("links", []) or [])
+    hints = hints.lower()
+    if "reddit.com" in hints:
+        return "reddit"
+    if "hnrss" in hints or "news.ycombinator.com" in hints or "hacker news" in hints:
+        return "hn"
+    return "rss"
+
+
+_SUBREDDIT_RE = re.compile(r"reddit\.com/r/([A-Za-z0-9_]+)", re.IGNORECASE)
+
+
+def _entry_to_model(entry, *, source: str, kind: Kind, platform: str):
+    title = plain_text(entry.get("title"), TITLE_MAX)
+    summary_raw = entry.get("summary")
+    if not summary_raw and entry.get("content"):
+        summary_raw = " ".join(c.get("value", "") for c in entry["content"][:3])
+    summary = plain_text(summary_raw, SUMMARY_MAX)
+    link = clean_url(entry.get("link"))
+    guid = plain_text(entry.get("id") or entry.get("guid"), 500) or None
+    when = _entry_time(entry)
+    if kind == "leads" and platform == "hn":
+        comments = clean_url(entry.get("comments"))
+        if "news.ycombinator.com/item" in comments:
+            link = comments  # the discussion is the lead; matches the Algolia adapter's URL
+    if not title and not summary:
+        return None, "entry has neither a title nor text"
+    if not link and not guid:
+        return None, "entry has no link and no id"
+    if not title:
+        title = plain_text(summary, 120)
+    if kind == "news":
+        return NewsItem(source=source, url=link, title=title, summary=summary,
+                        published_at=when, guid=guid), ""
+    author = plain_text(entry.get("author"), AUTHOR_MAX)
+    post_source = source
+    if platform == "reddit":
+        m = _SUBREDDIT_RE.search(link or guid or "")
+        if m:
+            post_source = f"r/{m.group(1)}"
+        author = author.removeprefix("/u/")
+    return SocialPost(platform=platform, source=post_source, url=link, title=title, body=summary,
+                      author=author, posted_at=when, guid=guid), ""
+
+
+def _entry_time(entry) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        st = entry.get(key)
+        if st:
+            try:
+                return datetime(*st[:6])  # feedparser normalises to UTC already
+            except (TypeError, ValueError):
+                continue
+    return None
+
+
+def summarise_reasons(reasons: list[str]) -> str:
+    """['a', 'a', 'b'] -> '2× a; 1× b' (most common first)."""
+    counts: dict[str, int] = {}
+    for r in reasons:
+        counts[r] = counts.get(r, 0) + 1
+    return "; ".join(f"{n}× {r}" for r, n in sorted(counts.items(), key=lambda kv: -kv[1]))
