@@ -37,6 +37,11 @@ DEFAULT_KEYWORDS = {
     "web scraper": 2.0,
     "automation": 1.0,
     "data pipeline": 1.5,
+    # the offline sample (data/sample/feeds/leads) holds HN "golang" posts and a reddit help thread
+    "rest api": 1.5,
+    "golang": 1.0,
+    "ask hn": 1.0,
+    "troubleshooting": 0.5,
 }
 WEBHOOK_RE = re.compile(
     r"^https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api(?:/v\d+)?/webhooks/\d+/[\w-]+$"
