@@ -1,0 +1,78 @@
+"""The track record of each signal component, as it was knowable on each day (no look-ahead).
+
+A component's value for symbol s on day t is a bet on the forward return
+``close[t+k] / close[t] - 1`` (k bars later, default 5). That bet is *settled* on the day of bar
+t+k; the record used on day D contains only bets settled on or before D, so nothing a weight is
+built from was unknown on D. Within the record, statistics cover the bets settled during the
+last ``window`` calendar bars (default 250, about a trading year):
+
+* evidence: number of bets (a value of exactly 0 or null is no bet),
+* hit_rate: share of bets whose sign matched the forward return's sign,
+* mean_return: mean of ``sign(value) * forward_return``,
+* sharpe: ``mean / std * sqrt(252 / k)``, a Sharpe-like ratio of those signed returns.
+
+Bets of one symbol overlap when k > 1 (day t and t+1 share k-1 days), so evidence overstates the
+number of independent observations by up to k; the shrinkage in ``composite`` is tuned with
+that in mind.
+"""
+from __future__ import annotations
+
+import math
+
+import polars as pl
+
+from core.signals.components import COMPONENTS
+
+DEFAULT_HORIZON = 5
+DEFAULT_WINDOW = 250
+RECORD_COLUMNS = ["component", "day", "evidence", "hit_rate", "mean_return", "sharpe"]
+
+
+def bets(comp: pl.DataFrame, horizon: int = DEFAULT_HORIZON) -> pl.DataFrame:
+    """Long frame of settled bets: component, symbol, day, settled_on, value, forward_return."""
+    df = comp.sort("symbol", "day").with_columns(
+        (pl.col("close").shift(-horizon) / pl.col("close") - 1.0).over("symbol").alias("forward_return"),
+        pl.col("day").shift(-horizon).over("symbol").alias("settled_on"),
+    )
+    present = [c for c in COMPONENTS if c in df.columns]
+    long = df.unpivot(index=["symbol", "day", "settled_on", "forward_return"], on=present,
+                      variable_name="component", value_name="value")
+    return long.filter(
+        pl.col("value").is_not_null() & (pl.col("value") != 0.0)
+        & pl.col("forward_return").is_not_null() & pl.col("forward_return").is_finite()
+    )
+
+
+def track_record(comp: pl.DataFrame, horizon: int = DEFAULT_HORIZON,
+                 window: int = DEFAULT_WINDOW) -> pl.DataFrame:
+    """Per component and calendar day D: the record of bets settled in (D - window bars, D]."""
+    calendar = comp.select(pl.col("day").unique().sort())
+    grid = pl.DataFrame({"component": COMPONENTS}).join(calendar, how="cross")
+    b = bets(comp, horizon).with_columns(
+        (pl.col("value").sign() * pl.col("forward_return")).alias("signed"),
+    )
+    daily = b.group_by("component", "settled_on").agg(
+        pl.len().cast(pl.Float64).alias("n"),
+        (pl.col("signed") > 0).sum().cast(pl.Float64).alias("hits"),
+        pl.col("signed").sum().alias("s1"),
+        (pl.col("signed") ** 2).sum().alias("s2"),
+    )
+    rec = (
+        grid.join(daily, left_on=["component", "day"], right_on=["component", "settled_on"], how="left")
+        .with_columns(pl.col("n", "hits", "s1", "s2").fill_null(0.0))
+        .sort("component", "day")
+        .with_columns(
+            pl.col(c).rolling_sum(window, min_samples=1).over("component").alias(c)
+            for c in ("n", "hits", "s1", "s2")
+        )
+    )
+    n = pl.col("n")
+    mean = pl.col("s1") / n
+    var = (pl.col("s2") / n - mean ** 2).clip(lower_bound=0.0) * n / (n - 1)
+    return rec.select(
+        "component", "day",
+        n.round(0).cast(pl.Int64).alias("evidence"),
+        pl.when(n > 0).then(pl.col("hits") / n).alias("hit_rate"),
+        pl.when(n > 0).then(mean).alias("mean_return"),
+        pl.when((n > 1) & (var > 0)).then(mean / var.sqrt() * math.sqrt(252.0 / horizon)).alias("sharpe"),
+    )

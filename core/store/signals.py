@@ -1,0 +1,103 @@
+"""Signal tables and their inputs: daily bars, news sentiment per symbol and day, signals, weights.
+
+Writers replace whole results in one transaction (the hourly job recomputes full history, so a
+reader never sees half of one run and half of the previous).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+
+from core.store import Store
+
+SIGNAL_COLUMNS = ["symbol", "day", "trend", "reversion", "sentiment", "volume", "composite", "computed_at"]
+WEIGHT_COLUMNS = ["component", "weight", "hit_rate", "mean_return", "sharpe", "evidence", "reason",
+                  "computed_at"]
+
+
+def price_bars(store: Store, symbols: list[str] | None = None, interval: str = "1d",
+               since: datetime | date | None = None) -> pl.DataFrame:
+    """Bars (symbol, ts, open, high, low, close, volume) in (symbol, ts) order; None = all symbols.
+
+    Bars without a close are left out: indicators cannot use them.
+    """
+    where = ["interval = ?", "close IS NOT NULL"]
+    params: list = [interval]
+    if symbols is not None:
+        where.append("list_contains(?, symbol)")
+        params.append(list(symbols))
+    if since is not None:
+        where.append("ts >= ?")
+        params.append(since)
+    with store.read() as con:
+        return con.sql(
+            "SELECT symbol, ts, open, high, low, close, volume FROM prices "
+            f"WHERE {' AND '.join(where)} ORDER BY symbol, ts", params=params,
+        ).pl()
+
+
+def daily_sentiment(store: Store, symbols: list[str] | None = None) -> pl.DataFrame:
+    """(symbol, day, sentiment, news) : mean news sentiment per ticker and UTC day of publication.
+
+    A news row counts for every ticker in its ``tickers`` list; rows without a score are skipped.
+    """
+    params: list = []
+    where = ""
+    if symbols is not None:
+        where = "WHERE list_contains(?, symbol)"
+        params.append([s.upper() for s in symbols])
+    with store.read() as con:
+        return con.sql(
+            "WITH t AS (SELECT upper(unnest(tickers)) AS symbol, "
+            "CAST(coalesce(published_at, fetched_at) AS DATE) AS day, sentiment "
+            "FROM news WHERE sentiment IS NOT NULL AND tickers IS NOT NULL) "
+            "SELECT symbol, day, avg(sentiment) AS sentiment, count(*) AS news FROM t "
+            f"{where} GROUP BY symbol, day ORDER BY symbol, day", params=params,
+        ).pl()
+
+
+def replace_signals(store: Store, signals: pl.DataFrame, weights: pl.DataFrame) -> tuple[int, int]:
+    """Replace the signal rows of the symbols in ``signals`` and the whole weight table."""
+    symbols = signals["symbol"].unique().to_list()
+    with store.write() as con:
+        con.execute("DELETE FROM signals WHERE list_contains(?, symbol)", [symbols])
+        if signals.height:
+            con.register("_sig", signals.select(SIGNAL_COLUMNS).to_arrow())
+            con.execute(f"INSERT INTO signals ({', '.join(SIGNAL_COLUMNS)}) "
+                        f"SELECT {', '.join(SIGNAL_COLUMNS)} FROM _sig")
+            con.unregister("_sig")
+        con.execute("DELETE FROM signal_weights")
+        if weights.height:
+            con.register("_w", weights.select(WEIGHT_COLUMNS).to_arrow())
+            con.execute(f"INSERT INTO signal_weights ({', '.join(WEIGHT_COLUMNS)}) "
+                        f"SELECT {', '.join(WEIGHT_COLUMNS)} FROM _w")
+            con.unregister("_w")
+    return signals.height, weights.height
+
+
+def latest_signals(store: Store, limit: int = 50) -> pl.DataFrame:
+    """Each symbol's most recent signal row, strongest composite first."""
+    with store.read() as con:
+        return con.sql(
+            "SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER "
+            "(PARTITION BY symbol ORDER BY day DESC) AS rn FROM signals) WHERE rn = 1 "
+            "ORDER BY abs(composite) DESC NULLS LAST, symbol LIMIT ?", params=[limit],
+        ).pl()
+
+
+def signal_history(store: Store, symbol: str, since: date | None = None) -> pl.DataFrame:
+    """All signal rows of one symbol in day order."""
+    params: list = [symbol.upper()]
+    extra = ""
+    if since is not None:
+        extra = " AND day >= ?"
+        params.append(since)
+    with store.read() as con:
+        return con.sql(f"SELECT * FROM signals WHERE symbol = ?{extra} ORDER BY day", params=params).pl()
+
+
+def signal_weights(store: Store) -> pl.DataFrame:
+    """The current component weights with their track record and reason, heaviest first."""
+    with store.read() as con:
+        return con.sql("SELECT * FROM signal_weights ORDER BY weight DESC, component").pl()
