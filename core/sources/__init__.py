@@ -1,0 +1,8 @@
+"""Sources: the only code that reads input from the network.
+
+Every adapter fetches through the shared HTTP layer (``core.sources.http``), which gives it
+timeouts, a size cap, conditional GET, bounded concurrency, per-host rate limits and retries.
+"""
+from core.sources.http import FetchResult, HttpClient, MemoryValidatorCache, ValidatorCache
+
+__all__ = ["FetchResult", "HttpClient", "MemoryValidatorCache", "ValidatorCache"]

@@ -1,0 +1,393 @@
+"""The one HTTP client every source adapter fetches through (yfinance alone brings its own).
+
+Why one layer: the old scripts had one fetch loop per vendor, each missing a different guard.
+Here every fetch gets the same ones: a timeout per request (connect + whole body), a deadline
+per URL (retries included), a size cap on the body, conditional GET (ETag / Last-Modified),
+bounded concurrency, per-host rate limits, and retries with jittered exponential back-off.
+
+Why aiohttp: fetches are I/O-bound and run side by side on one event loop; it is already
+installed (discord.py depends on it), so it costs no new dependency; and it streams the body,
+so the size cap stops reading at the cap instead of buffering a 50 MB answer first.
+
+``fetch`` never raises for network or HTTP trouble: it returns a ``FetchResult`` whose
+``error`` says in plain words what went wrong, and logs one line per failed fetch (logger
+``core.sources.http``) with the host, status and reason; URLs are logged without their query
+string, which is where API keys live.
+"""
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import random
+import re
+import time
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import aiohttp
+from yarl import URL
+
+from core.config import Settings
+from core.sources.ratelimit import (DEFAULT_HOST_LIMITS, Clock, HostRateLimiter, Sleep, backoff_delays,
+                                    parse_retry_after)
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "signaldesk/0.1 (+local operator console)"
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one URL gave back, including how it failed. ``body`` is b"" unless ``ok``."""
+
+    url: str
+    final_url: str | None
+    status: int | None
+    body: bytes
+    headers: dict[str, str]
+    not_modified: bool
+    error: str | None
+    attempts: int
+    elapsed_s: float
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.error is None
+
+
+class ValidatorCache(Protocol):
+    """Conditional-GET state per URL: the ETag and Last-Modified of the last 200 answer."""
+
+    def get(self, url: str) -> tuple[str | None, str | None]: ...
+
+    def put(self, url: str, etag: str | None, last_modified: str | None) -> None: ...
+
+
+@dataclass
+class MemoryValidatorCache:
+    """Validators kept in a dict: for tests and one-off runs."""
+
+    entries: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    def get(self, url: str) -> tuple[str | None, str | None]:
+        return self.entries.get(url, (None, None))
+
+    def put(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        self.entries[url] = (etag, last_modified)
+
+
+def safe_url(url: str) -> str:
+    """The URL without query string, fragment or user info: what may be logged."""
+    try:
+        u = URL(url)
+        return str(u.with_query(None).with_fragment(None).with_user(None))
+    except (ValueError, TypeError):
+        return url.split("?", 1)[0].split("#", 1)[0]
+
+
+_QUERY_RE = re.compile(r"\?[^\s'\"<>)]*")
+
+
+def _scrub(text: str) -> str:
+    """Drop query strings from any URL inside an exception message."""
+    return _QUERY_RE.sub("?…", text)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:g} MB"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class _Outcome:
+    """One attempt's result: final (``retry`` False) or a reason to try again."""
+
+    reason: str | None = None
+    retry: bool = False
+    status: int | None = None
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    final_url: str | None = None
+    not_modified: bool = False
+    retry_after: float | None = None
+
+
+@dataclass
+class _Progress:
+    """Where one fetch is, so a deadline that strikes anywhere still yields a precise reason."""
+
+    attempts: int = 0
+    phase: str = "waiting for a free connection slot"
+    attempt_started: float = 0.0
+
+
+def _reason(what: str | None, attempts: int, deadline: float | None = None) -> str:
+    """"HTTP 500 (5 attempts)", "timed out after 0.3s (3 attempts, deadline of 1s reached)"."""
+    notes = [f"{attempts} attempts"] if attempts > 1 else []
+    if deadline is not None:
+        notes.append(f"deadline of {deadline:g}s reached")
+    return f"{what} ({', '.join(notes)})" if notes else str(what)
+
+
+class _GiveUp(Exception):
+    """Stop this URL now with the given reason (raised only inside this module)."""
+
+
+class HttpClient:
+    """Shared async HTTP client: ``async with HttpClient(settings) as http: await http.fetch(url)``.
+
+    ``clock``/``sleep``/``rng`` are injectable so the waiting policy can be tested without
+    real time; network timeouts always run on the event loop's clock.
+    """
+
+    def __init__(self, settings: Settings, validators: ValidatorCache | None = None,
+                 host_limits: dict[str, tuple[int, float]] | None = None,
+                 clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep,
+                 rng: random.Random | None = None, *, max_attempts: int = 4,
+                 backoff_base_s: float = 0.5, backoff_cap_s: float = 8.0, max_redirects: int = 10,
+                 user_agent: str = USER_AGENT):
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be >= 1")
+        self.settings = settings
+        self.validators = validators
+        self.limiter = HostRateLimiter({**DEFAULT_HOST_LIMITS, **(host_limits or {})}, clock, sleep)
+        self.max_attempts = max_attempts
+        self.backoff_base_s = backoff_base_s
+        self.backoff_cap_s = backoff_cap_s
+        self.max_redirects = max_redirects
+        self.user_agent = user_agent
+        self._clock = clock
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._session: aiohttp.ClientSession | None = None
+        self._sem: asyncio.Semaphore | None = None
+
+    async def __aenter__(self) -> "HttpClient":
+        self._sem = asyncio.Semaphore(self.settings.http_concurrency)
+        self._session = aiohttp.ClientSession(
+            headers={"User-Agent": self.user_agent, "Accept": "*/*"},
+            # Timeouts are ours (asyncio.timeout per attempt, covering connect and the body).
+            timeout=aiohttp.ClientTimeout(total=None),
+            connector=aiohttp.TCPConnector(limit=self.settings.http_concurrency, ttl_dns_cache=300),
+            auto_decompress=True,
+        )
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        if self._session is not None:
+            await self._session.close()
+        self._session = None
+
+    # -- public -----------------------------------------------------------------------------
+
+    async def fetch_many(self, urls: list[str], *, deadline_s: float | None = None) -> list[FetchResult]:
+        """Fetch all URLs side by side (bounded by ``http_concurrency``); results in input order."""
+        return list(await asyncio.gather(*(self.fetch(u, deadline_s=deadline_s) for u in urls)))
+
+    async def fetch(self, url: str, *, deadline_s: float | None = None) -> FetchResult:
+        """GET one URL within ``deadline_s`` (default ``settings.http_deadline_s``), retries included."""
+        if self._session is None or self._sem is None:
+            raise RuntimeError("HttpClient is used outside 'async with HttpClient(...)'")
+        deadline = deadline_s if deadline_s is not None else self.settings.http_deadline_s
+        start = self._clock()
+        p = _Progress()
+        try:
+            async with asyncio.timeout(deadline):
+                out = await self._fetch_with_retries(url, start + deadline, deadline, p)
+        except TimeoutError:
+            what = p.phase
+            if p.phase == "request in flight":
+                what = f"timed out after {self._clock() - p.attempt_started:.1f}s"
+            out = _Outcome(reason=_reason(what, p.attempts, deadline))
+        except _GiveUp as exc:
+            out = _Outcome(reason=str(exc))
+        except Exception as exc:  # a bug or an aiohttp surprise must not kill the whole batch
+            log.exception("unexpected error while fetching", extra={"url": safe_url(url)})
+            out = _Outcome(reason=_scrub(f"unexpected error: {type(exc).__name__}: {exc}"))
+        result = FetchResult(
+            url=url, final_url=out.final_url, status=out.status,
+            body=out.body if out.reason is None else b"", headers=out.headers,
+            not_modified=out.not_modified, error=out.reason, attempts=p.attempts,
+            elapsed_s=self._clock() - start,
+        )
+        self._log(result)
+        return result
+
+    # -- retry loop -------------------------------------------------------------------------
+
+    async def _fetch_with_retries(self, url: str, end: float, deadline: float, p: "_Progress") -> _Outcome:
+        try:
+            parsed = URL(url)
+        except (ValueError, TypeError):
+            raise _GiveUp("invalid URL") from None
+        host = (parsed.host or "").lower()
+        if parsed.scheme not in ("http", "https") or not host:
+            raise _GiveUp("invalid URL: only http(s) URLs with a host are fetched")
+        if self.settings.offline and not _is_loopback(host):
+            raise _GiveUp(f"offline mode: not fetching from {host}")
+
+        etag, last_modified = self.validators.get(url) if self.validators else (None, None)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+
+        while True:
+            async with self._slot(host, end, p):
+                p.attempts += 1
+                p.phase, p.attempt_started = "request in flight", self._clock()
+                budget = min(self.settings.http_timeout_s, end - self._clock())
+                out = await self._attempt(url, headers, budget)
+            n = p.attempts
+            if not out.retry:
+                self._remember(url, out, etag, last_modified)
+                return out
+            failed = dict(status=out.status, headers=out.headers, final_url=out.final_url)
+            if n >= self.max_attempts:
+                return _Outcome(reason=_reason(out.reason, n), **failed)
+            remaining = end - self._clock()
+            if out.status == 429 and out.retry_after is not None:
+                if out.retry_after >= remaining:
+                    return _Outcome(reason=f"HTTP 429: gave up (Retry-After {out.retry_after:g}s exceeds "
+                                           f"deadline, {max(remaining, 0):.1f}s left)", **failed)
+                delay = out.retry_after
+            else:
+                delay = backoff_delays(n, self.backoff_base_s, self.backoff_cap_s, self._rng)
+            if delay >= remaining:
+                return _Outcome(reason=_reason(out.reason, n, deadline), **failed)
+            p.phase = f"backing off {delay:.2f}s after {out.reason}"
+            await self._sleep(delay)
+
+    @asynccontextmanager
+    async def _slot(self, host: str, end: float, p: "_Progress"):
+        """A free connection slot *and* a rate-limit slot for ``host``.
+
+        Rate-limit waits happen before taking the semaphore, so a host that must wait does not
+        hold connection slots other hosts could use; the window slot is taken only once the
+        request is about to go out, so the limit holds for requests actually sent.
+        """
+        assert self._sem is not None
+        while True:
+            wait = self.limiter.wait_time(host)
+            if wait > 0:
+                if self._clock() + wait >= end:
+                    raise _GiveUp(f"rate limit for {host}: next slot in {wait:.1f}s is past the deadline")
+                p.phase = f"waiting {wait:.2f}s for the rate limit of {host}"
+                await self._sleep(wait)
+                continue
+            p.phase = "waiting for a free connection slot"
+            await self._sem.acquire()
+            if self.limiter.try_acquire(host):
+                break
+            self._sem.release()
+        try:
+            yield
+        finally:
+            self._sem.release()
+
+    # -- one attempt ------------------------------------------------------------------------
+
+    async def _attempt(self, url: str, headers: dict[str, str], budget: float) -> _Outcome:
+        assert self._session is not None
+        if budget <= 0:
+            return _Outcome(reason="no time left before the deadline", retry=False)
+        cap = self.settings.http_max_bytes
+        try:
+            async with asyncio.timeout(budget):
+                async with self._session.get(url, headers=headers,
+                                             max_redirects=self.max_redirects) as resp:
+                    out = _Outcome(status=resp.status, final_url=str(resp.url),
+                                   headers=_lower_headers(resp.headers))
+                    if resp.status == 304:
+                        out.not_modified = True
+                        return out
+                    if resp.status == 429:
+                        out.reason, out.retry = "HTTP 429", True
+                        out.retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+                        return out
+                    if resp.status >= 500:
+                        out.reason, out.retry = f"HTTP {resp.status}", True
+                        return out
+                    if resp.status != 200:
+                        out.reason = f"HTTP {resp.status}"
+                        return out
+                    if resp.content_length is not None and resp.content_length > cap:
+                        resp.close()
+                        out.reason = (f"response larger than {_mb(cap)} cap "
+                                      f"(Content-Length {resp.content_length})")
+                        return out
+                    body = bytearray()
+                    async for chunk in resp.content.iter_chunked(_CHUNK):
+                        body += chunk
+                        if len(body) > cap:
+                            resp.close()  # stop reading; drops the connection
+                            out.reason = f"response larger than {_mb(cap)} cap"
+                            return out
+                    out.body = bytes(body)
+                    return out
+        except TimeoutError:
+            return _Outcome(reason=f"timed out after {budget:.1f}s", retry=True)
+        except aiohttp.TooManyRedirects as exc:
+            seen = [str(r.url) for r in exc.history]
+            loop = len(set(seen)) < len(seen)
+            what = "redirect loop" if loop else "too many redirects"
+            return _Outcome(reason=f"{what} (gave up after {len(seen)} redirects)",
+                            status=exc.status or None)
+        except (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError) as exc:
+            return _Outcome(reason=_scrub(f"invalid URL or redirect target: {type(exc).__name__}"))
+        except aiohttp.ClientConnectorError as exc:
+            why = exc.os_error.strerror or type(exc.os_error).__name__
+            return _Outcome(reason=f"cannot connect: {why}", retry=True)
+        except aiohttp.ClientPayloadError:
+            return _Outcome(reason="connection dropped mid-body", retry=True)
+        except aiohttp.ServerDisconnectedError:
+            return _Outcome(reason="server closed the connection without an answer", retry=True)
+        except aiohttp.ClientConnectionError as exc:
+            return _Outcome(reason=_scrub(f"connection error: {type(exc).__name__}"), retry=True)
+        except aiohttp.ClientError as exc:
+            return _Outcome(reason=_scrub(f"HTTP client error: {type(exc).__name__}: {exc}"))
+
+    def _remember(self, url: str, out: _Outcome, sent_etag: str | None, sent_lm: str | None) -> None:
+        """Store validators: the new ones from a good 200; on 304 the ones we sent (still valid)."""
+        if self.validators is None:
+            return
+        if out.reason is None and out.status == 200:
+            self.validators.put(url, out.headers.get("etag"), out.headers.get("last-modified"))
+        elif out.not_modified:
+            self.validators.put(url, sent_etag, sent_lm)
+
+    def _log(self, r: FetchResult) -> None:
+        try:
+            host = URL(r.url).host
+        except (ValueError, TypeError):
+            host = None
+        if r.error is None:
+            log.debug("fetched", extra={"host": host, "status": r.status, "not_modified": r.not_modified,
+                                        "bytes": len(r.body), "attempts": r.attempts})
+            return
+        log.warning("fetch failed: %s", r.error, extra={
+            "host": host, "url": safe_url(r.url), "status": r.status, "reason": r.error,
+            "attempts": r.attempts, "elapsed_s": round(r.elapsed_s, 3)})
+
+
+def _lower_headers(raw) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for k, v in raw.items():
+        k = k.lower()
+        out[k] = f"{out[k]}, {v}" if k in out else v
+    return out
+
+
+__all__ = ["FetchResult", "HttpClient", "MemoryValidatorCache", "ValidatorCache", "USER_AGENT", "safe_url"]

@@ -1,0 +1,129 @@
+"""Waiting policy of the HTTP layer: back-off, Retry-After and per-host request windows.
+
+Kept apart from the client so every rule here is a pure function of (inputs, clock reading)
+and can be tested with a fake clock and a seeded random generator, without sleeping.
+
+- Back-off is exponential with *full jitter* (a random delay between 0 and the exponential
+  ceiling): clients that failed together do not retry together.
+- ``Retry-After`` (seconds or an HTTP-date, RFC 9110 10.2.3) is turned into seconds.
+- Per-host limits are a *sliding-window log*: at most N requests start in any window of P
+  seconds. Unlike a token bucket it never allows a burst of 2N around a window edge, which is
+  what a fair-access policy such as the SEC's "10 requests per second" asks for.
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[object]]
+
+#: Hosts with a published fair-access policy. SEC asks for at most 10 requests per second;
+#: we stay well under it (10 per 2 s) because an IP that exceeds it is blocked for minutes.
+DEFAULT_HOST_LIMITS: dict[str, tuple[int, float]] = {"www.sec.gov": (10, 2.0)}
+
+
+def backoff_delays(attempt: int, base: float, cap: float, rng: random.Random) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (1-based) before the next one.
+
+    Full jitter: uniform in [0, min(cap, base * 2**(attempt-1))]. The ceiling doubles per
+    attempt (base, 2*base, 4*base ...) and never exceeds ``cap``.
+    """
+    if attempt < 1:
+        raise ValueError("attempt is 1-based")
+    ceiling = min(cap, base * (2 ** min(attempt - 1, 62)))
+    return rng.uniform(0.0, ceiling)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks us to wait; None when absent or unreadable.
+
+    ``now`` is an aware or naive-UTC datetime (default: the current time); an HTTP-date in the
+    past means "retry now" (0.0).
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def window_wait(grants: deque[float], now: float, limit: int, per: float) -> float:
+    """Seconds until a new request may start under "``limit`` per ``per`` seconds".
+
+    ``grants`` holds the start times of earlier requests, oldest first; entries that left the
+    window are dropped from it (the only mutation). 0.0 means a request may start now.
+    """
+    while grants and grants[0] <= now - per:
+        grants.popleft()
+    if len(grants) < limit:
+        return 0.0
+    return grants[len(grants) - limit] + per - now
+
+
+class HostRateLimiter:
+    """Sliding-window request limits per host name; hosts without a limit are never held.
+
+    Single event loop only: ``try_acquire`` checks and records in one step with no ``await``
+    in between, so two tasks cannot take the same slot.
+    """
+
+    def __init__(self, limits: Mapping[str, tuple[int, float]] | None = None,
+                 clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep):
+        self.limits: dict[str, tuple[int, float]] = {}
+        for host, (count, per) in (limits or {}).items():
+            if count < 1 or per <= 0:
+                raise ValueError(f"host limit for {host} must be >= 1 request per > 0 s")
+            self.limits[host.lower()] = (int(count), float(per))
+        self._clock = clock
+        self._sleep = sleep
+        self._grants: dict[str, deque[float]] = {}
+
+    def wait_time(self, host: str) -> float:
+        """Seconds until ``host`` has a free slot (0.0: now)."""
+        limit = self.limits.get(host.lower())
+        if limit is None:
+            return 0.0
+        grants = self._grants.setdefault(host.lower(), deque())
+        return window_wait(grants, self._clock(), *limit)
+
+    def try_acquire(self, host: str) -> bool:
+        """Take a slot for ``host`` if one is free now."""
+        limit = self.limits.get(host.lower())
+        if limit is None:
+            return True
+        grants = self._grants.setdefault(host.lower(), deque())
+        now = self._clock()
+        if window_wait(grants, now, *limit) > 0:
+            return False
+        grants.append(now)
+        return True
+
+    async def acquire(self, host: str, until: float | None = None) -> bool:
+        """Wait for and take a slot; False (nothing taken) if it would come after ``until``."""
+        while True:
+            if self.try_acquire(host):
+                return True
+            wait = self.wait_time(host)
+            if until is not None and self._clock() + wait > until:
+                return False
+            await self._sleep(wait)
