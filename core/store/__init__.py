@@ -129,8 +129,11 @@ def insert_new(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
     con.register("_incoming", frame.to_arrow())
     try:
         cols = ", ".join(f'"{c}"' for c in frame.columns)
+        # The anti-join skips known keys cheaply; ON CONFLICT still guards a concurrent writer
+        # and duplicates inside the batch itself.
         return con.sql(
             f'INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming '
+            f'ANTI JOIN {table} USING ("{key}") '
             f'ON CONFLICT DO NOTHING RETURNING "{key}"'
         ).pl()
     finally:
