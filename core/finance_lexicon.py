@@ -1,0 +1,285 @@
+"""Finance vocabulary for the sentiment scorer: word valences, metric polarities, directions.
+
+Why a separate module: the scorer's rules ("direction x metric": *costs rose* is bad, *loss
+narrowed* is good) need to know which words name a quantity and whether more of it is good
+news, and which words move a quantity up or down. Keeping the words here keeps the rules in
+``core.sentiment`` short and lets the vocabulary be reviewed on its own.
+
+Sources (no list here is copied from a licensed dictionary):
+- VADER's own lexicon (MIT) stays the base; ``GENERIC_OVERRIDES`` corrects VADER words that
+  mean something neutral in finance ("share", "interest", "credit", "gross", "crude", ...).
+- The *categories* of the Loughran-McDonald finance word lists (negative, positive,
+  uncertainty, litigious, constraining), described in words and filled by our own curation of
+  common words in news wires and company releases: e.g. negative = losses, impairment,
+  restructuring, insolvency; litigious = lawsuit, probe, settlement; uncertainty = hedges.
+- Our own curation of metric nouns and direction verbs used in results reporting.
+
+All valences use VADER's scale (about -4 .. +4).
+"""
+from __future__ import annotations
+
+# ---------------------------------------------------------------------------------------------
+# Quantities. +1: more is good news for the company/investor (sales, profit, orders, dividend);
+# -1: more is bad news (costs, losses, debt, layoffs).
+METRIC_POLARITY: dict[str, int] = {
+    **dict.fromkeys((
+        "sales revenue revenues profit profits earnings income ebit ebitda eps margin margins "
+        "turnover orders order-intake intake backlog dividend dividends demand growth "
+        "shares share stock stocks equities valuation production output capacity volume volumes "
+        "deliveries shipments traffic passengers customers subscribers users result results "
+        "performance rating ratings guidance outlook forecast forecasts target estimate "
+        "estimates expectations consensus cashflow cash-flow productivity efficiency "
+        "competitiveness exports jobs employment workforce staff headcount occupancy "
+        "profitability payout buyback buybacks index ftse dax nasdaq dow s&p market markets "
+        "job personnel employees workers "
+        "price prices pricing value net-sales operating-profit order-book bookings "
+        "market-share prospects gdp confidence liquidity solvency ratio returns return roe "
+        "roi yield-on-cost recovery"
+    ).split(), 1),
+    **dict.fromkeys((
+        "loss losses cost costs expenses expense spending debt debts liabilities charges charge "
+        "impairment impairments writedown writedowns write-down write-downs provisions "
+        "unemployment layoffs lay-offs redundancies deficit inflation risk risks churn delays "
+        "defaults arrears complaints losses-per-share net-loss operating-loss burn leverage "
+        "gearing borrowings indebtedness penalties fines claims"
+    ).split(), -1),
+}
+
+# Words that move a quantity: +1 up, -1 down. Forms listed explicitly (no stemming at run time).
+DIRECTION: dict[str, int] = {
+    **dict.fromkeys((
+        "rise rises rose risen rising increase increases increased increasing grow grows grew "
+        "grown growing up climb climbs climbed climbing jump jumps jumped jumping surge surges "
+        "surged surging soar soars soared soaring gain gains gained gaining improve improves "
+        "improved improving rebound rebounds rebounded boost boosts boosted boosting double "
+        "doubles doubled doubling triple tripled widen widens widened widening exceed exceeds "
+        "exceeded exceeding top tops topped higher highest high strengthen strengthens "
+        "strengthened expand expands expanded expanding accelerate accelerates accelerated "
+        "raise raises raised raising lift lifts lifted hike hikes hiked advance advances "
+        "advanced rally rallies rallied recover recovers recovered beat beats beating "
+        "outperform outperforms outperformed bigger larger stronger better above record "
+        "upgrade upgrades upgraded upbeat skyrocket skyrockets skyrocketed spike spikes spiked"
+    ).split(), 1),
+    **dict.fromkeys((
+        "fall falls fell fallen falling decrease decreases decreased decreasing decline "
+        "declines declined declining drop drops dropped dropping down plunge plunges plunged "
+        "plunging slump slumps slumped slide slides slid sliding sink sinks sank sunk tumble "
+        "tumbles tumbled shrink shrinks shrank shrunk shrinking narrow narrows narrowed "
+        "narrowing weaken weakens weakened weakening cut cuts cutting reduce reduces reduced "
+        "reducing lower lowers lowered lowest low slash slashes slashed miss misses missed "
+        "dip dips dipped ease eases eased lose loses lost retreat retreats retreated halve "
+        "halved plummet plummets plummeted crash crashes crashed sag sags sagged slow slows "
+        "slowed slowing slowdown diminish diminished deteriorate deteriorated deteriorating "
+        "worse weaker smaller below downgrade downgrades downgraded erode eroded squeeze "
+        "squeezed trim trims trimmed shed sheds reduction reductions contracted contracting tank tanks tanked slip "
+        "slips slipped underperform underperforms underperformed"
+    ).split(), -1),
+}
+
+# Directions that usually take their quantity *after* them ("raised guidance", "cut costs",
+# "higher sales", "record profit"); the rest look back first ("sales rose").
+FORWARD_FIRST = frozenset((
+    "raise raises raised raising boost boosts boosted boosting cut cuts cutting reduce reduces "
+    "reduced reducing lower lowers lowered slash slashes slashed lift lifts lifted hike hikes "
+    "hiked higher highest lower lowest bigger larger stronger better worse weaker smaller "
+    "record above below beat beats beating miss misses missed trim trims trimmed shed sheds "
+    "double doubled triple tripled halve halved improve improves improved strengthen "
+    "strengthens strengthened expand expands expanded upgrade upgrades upgraded downgrade "
+    "downgrades downgraded squeeze squeezed high low increase decrease"
+).split())
+
+# Direction words that carry a meaning even without a named quantity ("Tesla plunges"), with
+# the valence used then. Words not listed here count only when a quantity is found.
+DIRECTION_ALONE: dict[str, float] = {
+    **dict.fromkeys("plunge plunges plunged plunging plummet plummets plummeted crash crashes "
+                    "crashed tumble tumbles tumbled slump slumps slumped tank tanks tanked "
+                    "sink sinks sank".split(), -2.0),
+    **dict.fromkeys("soar soars soared soaring surge surges surged surging skyrocket "
+                    "skyrockets skyrocketed rally rallies rallied rebound rebounds "
+                    "rebounded".split(), 2.0),
+    **dict.fromkeys("fall falls fell falling decline declines declined declining drop drops "
+                    "dropped dropping slide slides slid sliding dip dips dipped slip slips "
+                    "slipped lose loses lost weaken weakens weakened weakening deteriorate "
+                    "deteriorated deteriorating shrink shrinks shrank shrinking decrease "
+                    "decreased decreasing".split(), -1.2),
+    **dict.fromkeys("rise rises rose rising climb climbs climbed climbing jump jumps jumped "
+                    "gain gains gained gaining grow grows grew growing improve improves "
+                    "improved improving increase increases increased increasing strengthen "
+                    "strengthens strengthened expand expands expanded expanding advance "
+                    "advances advanced recover recovers recovered".split(), 1.2),
+    **dict.fromkeys("beat beats outperform outperforms outperformed upgrade upgrades "
+                    "upgraded upbeat".split(), 1.8),
+    **dict.fromkeys("miss misses missed underperform underperforms underperformed downgrade "
+                    "downgrades downgraded".split(), -1.8),
+    **dict.fromkeys("cut cuts slash slashes slashed shed sheds".split(), -1.0),
+    "up": 1.0, "down": -1.0, "higher": 0.8, "lower": -0.8,
+}
+
+# Verbs strong enough to weigh more when they move a named quantity.
+STRONG_DIRECTION = frozenset((
+    "plunge plunges plunged plunging soar soars soared soaring surge surges surged surging "
+    "slump slumps slumped tumble tumbles tumbled plummet plummets plummeted crash crashes "
+    "crashed skyrocket skyrockets skyrocketed jump jumps jumped tank tanks tanked double "
+    "doubled triple tripled halve halved slash slashes slashed"
+).split())
+
+# ---------------------------------------------------------------------------------------------
+# Finance word valences (Loughran-McDonald-style categories, own curation).
+_NEGATIVE_STRONG = (
+    "bankruptcy bankrupt insolvency insolvent liquidation receivership default defaulted "
+    "defaults fraud scandal collapse collapsed collapses delisting delisted delist "
+    "chapter-11 profit-warning embezzlement bribery manslaughter"
+)
+_NEGATIVE = (
+    "loss losses impairment impairments writedown writedowns write-down write-off writeoff "
+    "layoffs layoff lay-offs laid redundant redundancies dismissed dismissals restructuring "
+    "lawsuit lawsuits litigation sued sue sues probe probes investigation investigations "
+    "penalty penalties fine fined fines sanction sanctions recall recalls recalled "
+    "shutdown shut closure closures close-down strike strikes walkout halt halted halts "
+    "suspend suspended suspends suspension downturn recession slowdown weak weakness "
+    "deficit deficits unprofitable losing loss-making lossmaking shortfall headwinds "
+    "warning warns warned cautious overcapacity oversupply violation violated infringed "
+    "infringement breach breached dispute disputes delay delayed delays cancel canceled "
+    "cancelled cancels cancellation terminate terminated termination dilution dilutive "
+    "bearish sell-off selloff selloffs volatile volatility turmoil uncertainty "
+    "underperform underperformed downgrade downgraded plunge plunged slump slumped "
+    "tumble tumbled crash crashed plummet plummeted slashed decline declined declining "
+    "worst worse hurt hurts hit hits struggles struggling struggle troubled woes "
+    "problems problem difficulties difficult challenging pressure pressured"
+)
+_POSITIVE = (
+    "profitable profitability record-high upgrade upgraded outperform outperformed bullish "
+    "rally rallied rebound rebounded surge surged soar soared jump jumped beat beats "
+    "awarded award wins won win winner contract-win breakthrough milestone dividend "
+    "buyback expansion expand expanding expands expanded growth grow growing grew strong "
+    "strengthen strengthened strengthening robust solid improved improvement improving "
+    "upbeat boost boosted gain gained gains rise rose rising increase increased increasing "
+    "efficient efficiency success successful successfully profit profits exceeded "
+    "outstanding launch launched launches partnership collaboration selected signed "
+    "agreement deal deals acquire acquired acquisition approval approved"
+)
+_STRONGLY_CHOSEN = {  # a few words where one fixed value reads better than the category's
+    "profit": 1.2, "profits": 1.2, "loss": -1.8, "losses": -1.8, "strong": 1.8, "weak": -1.8,
+    "agreement": 0.5, "deal": 0.5, "deals": 0.5, "signed": 0.5, "acquire": 0.3,
+    "acquired": 0.3, "acquisition": 0.3, "launch": 0.6, "launched": 0.6, "launches": 0.6,
+    "selected": 0.8, "partnership": 0.8, "collaboration": 0.6, "dividend": 0.6,
+    "approved": 0.8, "approval": 0.8, "fine": -1.0, "close": 0.0, "hit": -0.8, "hits": -0.8,
+    "pressure": -0.8, "problem": -1.2, "problems": -1.2, "uncertainty": -0.8,
+    "volatile": -0.8, "volatility": -0.6, "cautious": -0.8, "laid": -1.5, "record-high": 2.2,
+    "wins": 2.2, "won": 2.2, "win": 2.0, "awarded": 2.0, "award": 1.5,
+}
+
+# Corporate actions that read as mildly good news for the company doing them (own curation:
+# growth by deals, hiring, new business), and a few mild negatives (departures, expiries).
+_MILD_POSITIVE = (
+    "buy buys acquires stake takeover merger bid partners hires hire extends invest invests "
+    "investment investments contract orders leading leader competitive streamline "
+    "streamlining recruit recruits opens opened help helps bounce new-orders backs "
+    "innovative demand"
+)
+_MILD_NEGATIVE = "resigned resigns resign quits quit suspected expires expired temporary temporarily"
+
+FINANCE_LEXICON: dict[str, float] = {
+    **dict.fromkeys(_MILD_POSITIVE.split(), 0.7),
+    **dict.fromkeys(_MILD_NEGATIVE.split(), -0.8),
+    **dict.fromkeys(_POSITIVE.split(), 1.5),
+    **dict.fromkeys(_NEGATIVE.split(), -1.6),
+    **dict.fromkeys(_NEGATIVE_STRONG.split(), -3.0),
+    **_STRONGLY_CHOSEN,
+}
+
+# VADER words that mislead on financial text: neutral there, or a different sense.
+GENERIC_OVERRIDES: dict[str, float] = {
+    **dict.fromkeys((
+        "share shares interest interests credit credits fund funds trust trusts security "
+        "securities liability liabilities gross crude capital reserve reserves asset assets "
+        "value values worth care support supports help helps like well pretty free please "
+        "top solution solutions number numbers energy natural special secure interested hand "
+        "united valued clear certain pay parties party l ha lol yeah joke leading lead "
+        "agreements agree agreed demand gain gains cut cuts no bull bear default charge "
+        "charges block miss misses missed increase increased decrease lower low high higher "
+        "reach reached major significant growing expands allow ensure commitment positive tips "
+        "negative important safe safety great huge"
+    ).split(), 0.0),
+}
+# "positive"/"negative" are often literal in results text ("positive result", "negative
+# growth") and handled below as adjectives of results.
+ADJECTIVE_OF_RESULT: dict[str, float] = {
+    "positive": 1.5, "negative": -1.5, "good": 1.2, "great": 1.8, "poor": -1.8,
+    "disappointing": -2.0, "solid": 1.2, "strong": 1.8, "weak": -1.8, "huge": 0.0,
+}
+
+NEGATORS = frozenset((
+    "not no never without nor neither none cannot failed fails fail unable isn't wasn't "
+    "aren't weren't didn't doesn't don't won't wouldn't hasn't haven't hadn't couldn't "
+    "shouldn't"
+).split())
+
+HEDGES = frozenset((
+    "may might could would expects expect expected expecting plans plan planned planning "
+    "aims aim aiming targets intends intend likely possibly potentially hopes hope seeks "
+    "seek should estimated anticipates anticipated anticipate projected predicts predicted "
+    "if unless"
+).split())
+
+BOOSTERS = frozenset((
+    "sharply significantly strongly substantially considerably markedly dramatically "
+    "steeply heavily very massive massively"
+).split())
+
+# Tokens that end the window a direction word searches for its quantity.
+CLAUSE_BREAKS = frozenset((
+    "; . while whereas but although though however meanwhile despite after as"
+).split())
+
+# Words skipped when reading numbers ("EUR 13.1 mn", "USD 5 million", "12 %").
+UNITS = frozenset((
+    "eur euro euros usd dollars $ £ € gbp sek nok dkk rub jpy cny chf mn m mln million "
+    "millions bn b billion billions k thousand % percent pct per cent cents pence p a an the "
+    "of with to about around some approximately ( ) , eurm usdm mio"
+).split())
+
+NUMBER_COMPARATORS = frozenset("from compared versus vs vs. against ( compare".split())
+
+# Quantities that matter more than others when a sentence moves several ("sales rose while
+# operating profit fell" is read as bad news by analysts).
+METRIC_WEIGHT: dict[str, float] = dict.fromkeys(
+    "profit profits earnings income ebit ebitda eps result results loss losses "
+    "operating-profit net-loss operating-loss".split(), 1.3)
+
+# Two-word expressions rewritten to one token before scoring (phrasal verbs and set phrases
+# whose meaning is not the sum of their words).
+PHRASES: dict[str, str] = {
+    **dict.fromkeys("lay off|lays off|laid off|laying off|lay-off|lay-offs".split("|"), "layoffs"),
+    **dict.fromkeys(("personnel negotiations|employee negotiations|employer-employee "
+                     "negotiations|codetermination negotiations|co-determination negotiations|"
+                     "co-operation negotiations|cooperation negotiations|change negotiations|"
+                     "personnel reduction|personnel reductions|staff reduction|staff "
+                     "reductions|job losses|job cuts|workforce reduction|workforce reductions|"
+                     "headcount reduction").split("|"), "workforce-cuts"),
+    **dict.fromkeys("cost savings|cost saving|cost reductions|cost reduction".split("|"),
+                    "cost-savings"),
+    **dict.fromkeys("profit warning|profits warning|profit warnings".split("|"), "profit-warning"),
+    **dict.fromkeys(("better than expected|better-than-expected|stronger than expected|"
+                     "stronger-than-expected|ahead of expectations|ahead of forecasts|"
+                     "above expectations|above forecasts|above estimates").split("|"),
+                    "beat-expectations"),
+    **dict.fromkeys(("worse than expected|worse-than-expected|weaker than expected|"
+                     "weaker-than-expected|below expectations|below forecasts|below estimates|"
+                     "short of expectations|short of forecasts|short of estimates").split("|"),
+                    "miss-expectations"),
+    **dict.fromkeys("in line with expectations|in line with forecasts|in line with estimates"
+                    .split("|"), "inline"),
+    **dict.fromkeys("step down|steps down|stepped down|stepping down".split("|"), "step-down"),
+    **dict.fromkeys("shut down|shuts down|shutting down|close down|closes down|wind down|"
+                    "winds down".split("|"), "shutdown"),
+    **dict.fromkeys("set up|sets up|setting up|sign up|signs up|signed up|pick up|picks up|"
+                    "picked up|up to|made up|make up|makes up|turn down|turned down|break down|"
+                    "broken down|broke down|back up|follow up|line up|take up|took up|taken up|"
+                    "end up|ended up|carry out|carried out|no longer".split("|"), "_"),
+}
+
+PHRASE_VALENCE: dict[str, float] = {
+    "layoffs": -2.2, "workforce-cuts": -2.2, "cost-savings": 1.5, "profit-warning": -3.0,
+    "beat-expectations": 2.5, "miss-expectations": -2.5, "step-down": -0.8, "shutdown": -1.8,
+}
