@@ -149,3 +149,22 @@ def lead_platforms() -> list[str]:
 
 def lead_events(lead_id: str) -> pl.DataFrame:
     return views.lead_events(store(), lead_id)
+
+
+# ---------------------------------------------------------------- keywords
+@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+def _keyword_table(path: str) -> pl.DataFrame:
+    from core.store import views_keywords
+
+    return views_keywords.keyword_table(store())
+
+
+def keyword_table() -> pl.DataFrame:
+    return _keyword_table(_key())
+
+
+def preview_ranking(keywords: pl.DataFrame, hours: int = 24) -> pl.DataFrame:
+    from core.store import views_keywords
+
+    now = utcnow()
+    return views_keywords.preview_ranking(store(), keywords, now, now - timedelta(hours=hours))
