@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     discord_webhook_url: SecretStr | None = Field(None, description="Webhook URL to post to (secret).")
     discord_bot_token: SecretStr | None = Field(None, description="Bot token, with discord_channel_id (secret).")
     discord_channel_id: int | None = Field(None, description="Channel the bot posts to.")
+    discord_api_base: str = Field("https://discord.com/api/v10", description="Discord REST base URL for the bot path (tests point it at a local fake).")
+    discord_send_timeout_s: float = Field(30.0, gt=0, description="Longest wait for one Discord message, discord.py's own retries included.")
+    discord_deadline_s: float = Field(120.0, gt=0, description="Overall deadline of one Discord posting batch.")
 
     # schedules (cron-style 'minute hour day month day_of_week', or 'every Ns|Nm|Nh', or 'off')
     schedule_prices_intraday: str = Field("*/5 9-16 * * mon-fri", description="Intraday bars (US/Eastern market hours).")
@@ -91,7 +94,23 @@ class Settings(BaseSettings):
     http_concurrency: int = Field(8, ge=1, le=64, description="Requests in flight at once.")
     job_deadline_s: float = Field(300.0, gt=0, description="Overall deadline of one job run.")
     yahoo_timeout_s: float = Field(30.0, gt=0, description="Overall timeout of one yfinance call.")
+    yahoo_history_days: int = Field(1825, ge=1, description="Days of daily bars the first price fetch of a symbol loads (intraday: as far as Yahoo serves).")
     stale_after_s: float = Field(3600.0, gt=0, description="A job with no success for this long is flagged stale.")
+
+    # job runner resilience (jobs/resilience.py)
+    stale_after_overrides: dict[str, float] = Field(default_factory=dict, description="Per-job staleness threshold in seconds (JSON object, job name -> s).")
+    job_retries: int = Field(2, ge=0, le=10, description="Retries of a job after a transient error (timeouts, connection errors, busy store).")
+    retry_base_s: float = Field(2.0, gt=0, description="First retry back-off; doubles each attempt, with jitter.")
+    retry_cap_s: float = Field(60.0, gt=0, description="Longest back-off between two retries.")
+    breaker_failures: int = Field(3, ge=1, description="Consecutive failures after which a source (or job) is paused.")
+    breaker_pause_s: float = Field(300.0, gt=0, description="First pause of a tripped source; doubles on each further failure.")
+    breaker_max_pause_s: float = Field(6 * 3600.0, gt=0, description="Longest pause of a tripped source.")
+    poll_min_s: float = Field(60.0, gt=0, description="Shortest adaptive poll interval of a busy feed.")
+    poll_max_s: float = Field(3600.0, gt=0, description="Longest adaptive poll interval of a quiet feed.")
+    runner_workers: int = Field(4, ge=1, le=32, description="Jobs the runner executes at once.")
+    runner_request_poll_s: float = Field(2.0, gt=0, description="How often the runner looks for 'run now' requests.")
+    runner_shutdown_grace_s: float = Field(8.0, ge=0, description="On SIGTERM, how long running jobs may finish before they are marked interrupted (the supervisor waits 10 s).")
+    misfire_grace_s: float = Field(600.0, gt=0, description="A run missed by less than this (runner busy or down) still runs, once (coalesced).")
 
     @field_validator("watchlist", mode="before")
     @classmethod

@@ -1,0 +1,50 @@
+"""``once NAME``: run one job now in this process and exit with its status (for cron/systemd)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_SKIPPED = 75  # sysexits EX_TEMPFAIL: nothing failed, try again later
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "once",
+        help="Run one job now and exit with its status (0 ok/partial, 1 failed, 75 skipped).",
+        description="Run one job now, in this process, with the same run record, deadline, "
+        "retries and breaker as the scheduler, then exit: 0 when it ended ok or partial, 1 when "
+        "it failed, 75 when it was skipped (already running elsewhere, or paused by its "
+        "breaker). Lets cron, systemd timers or Airflow drive signaldesk without the runner.",
+    )
+    p.add_argument("name", help="Job name, as listed by 'python -m jobs list'.")
+    p.add_argument("--registry", metavar="MODULE:ATTR", default=None,
+                   help="Use another job registry (tests and demos).")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from core.config import get_settings
+    from core.models import RunStatus, utcnow
+    from core.store import Store
+    from jobs.execute import JobExecutor
+    from jobs.registry import load_registry
+    from jobs.runner import recover_dead_runs
+
+    settings = get_settings()
+    registry = load_registry(args.registry, settings)
+    if args.name not in registry:
+        print(f"no job named {args.name!r}; known: {', '.join(sorted(registry))}", file=sys.stderr)
+        return 1
+    store = Store.from_settings(settings)
+    recover_dead_runs(store, utcnow())
+    out = JobExecutor(settings, registry, store).execute(args.name, trigger="once")
+    line = f"{out.job} {out.status} in {out.duration_s:.1f}s (run {out.run_id})"
+    if out.counts:
+        line += f" counts={json.dumps(out.counts, default=str, sort_keys=True)}"
+    if out.error:
+        line += f" error={out.error}"
+    print(line)
+    if out.status in (RunStatus.OK, RunStatus.PARTIAL):
+        return 0
+    return EXIT_SKIPPED if out.status == RunStatus.SKIPPED else 1

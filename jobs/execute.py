@@ -1,0 +1,229 @@
+"""Running ONE job once: the run record, the deadline, retries, and the job-level breaker.
+
+Used by the scheduler (``jobs/runner.py``) and by ``python -m jobs once``. Every run gets a
+short ``run_id`` bound to the logs and a ``job_runs`` row: ``running`` first, the outcome last.
+
+The job body runs in its own daemon thread so a hung source cannot stall anything: the
+caller waits up to ``settings.job_deadline_s`` and records "deadline exceeded". A Python
+thread cannot be killed, so an overdue body is *abandoned*: it keeps the job's file lock until
+it really ends, and until then further runs of that job are recorded as skipped. (``jobs once``
+exits, which ends the thread with the process.)
+"""
+from __future__ import annotations
+
+import contextvars
+import logging
+import os
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from core.log import bound_run_id
+from core.models import RunStatus, utcnow
+from core.store import Store
+from core.store import job_runs
+from jobs import errors
+from jobs.lock import AlreadyRunning, ProcessLock
+from jobs.registry import JobSpec
+from jobs.resilience import backoff_delay, pause_reason
+from jobs.source_health import is_source_paused, record_source_outcome
+
+log = logging.getLogger(__name__)
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def job_source(name: str) -> str:
+    """The breaker key of a whole job (pipelines keep their own per-feed keys)."""
+    return f"job:{name}"
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    job: str
+    status: RunStatus
+    counts: Any = None
+    error: str | None = None
+    fingerprint: str | None = None
+    attempts: int = 0
+    duration_s: float = 0.0
+
+
+@dataclass
+class _Attempt:
+    """One execution of a body in its thread; ``mutex`` settles the finish-vs-abandon race."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    mutex: threading.Lock = field(default_factory=threading.Lock)
+    result: Any = None
+    exc: BaseException | None = None
+    abandoned: bool = False
+
+
+class JobExecutor:
+    def __init__(self, settings, registry: dict[str, JobSpec], store: Store | None = None,
+                 clock: Callable[[], datetime] = utcnow, rng: random.Random | None = None):
+        self.settings = settings
+        self.registry = registry
+        self.store = store or Store.from_settings(settings)
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.stopping = threading.Event()  # no new retries; waits end early
+        self.abort = threading.Event()  # stop waiting for bodies at all (shutdown grace over)
+        self._inflight: dict[str, str] = {}
+        self._cond = threading.Condition()
+        self._secrets = errors.settings_secrets(settings)
+        self.locks_dir = Path(settings.data_dir) / "locks"
+
+    # --- bookkeeping the runner needs on shutdown ------------------------------------------
+    def inflight(self) -> dict[str, str]:
+        with self._cond:
+            return dict(self._inflight)
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._inflight, timeout=timeout)
+
+    # --- one run ----------------------------------------------------------------------------
+    def execute(self, name: str, trigger: str = "schedule", run_id: str | None = None) -> RunOutcome:
+        """Run ``name`` now and record it. Never raises: the scheduler must keep going."""
+        run_id = run_id or new_run_id()
+        with bound_run_id(run_id):
+            try:
+                return self._execute(name, trigger, run_id)
+            except Exception as exc:  # the store itself failed: nothing else to record into
+                log.exception("could not run or record job", extra={"job": name})
+                return RunOutcome(run_id, name, RunStatus.FAILED,
+                                  error=errors.readable_error(exc, self._secrets))
+
+    def _skip(self, name: str, trigger: str, run_id: str, reason: str) -> RunOutcome:
+        log.warning("job skipped: %s", reason, extra={"job": name})
+        job_runs.record_skipped(self.store, run_id, name, trigger, reason, self.clock(), os.getpid())
+        return RunOutcome(run_id, name, RunStatus.SKIPPED, error=reason)
+
+    def _execute(self, name: str, trigger: str, run_id: str) -> RunOutcome:
+        spec = self.registry.get(name)
+        if spec is None:
+            now = self.clock()
+            reason = f"no job named {name!r}; known: {', '.join(sorted(self.registry))}"
+            job_runs.start_run(self.store, run_id, name, trigger, now, os.getpid())
+            job_runs.finish_run(self.store, run_id, RunStatus.FAILED, now, error=reason)
+            return RunOutcome(run_id, name, RunStatus.FAILED, error=reason)
+        lock = ProcessLock(self.locks_dir / f"job-{name}.lock", f"job {name}")
+        try:
+            lock.__enter__()
+        except AlreadyRunning as exc:
+            return self._skip(name, trigger, run_id,
+                              f"previous run still in progress (pid {exc.pid or 'unknown'}); not started twice")
+        owns_lock = True
+        try:
+            paused = is_source_paused(self.store, job_source(name), self.clock())
+            if paused is not None:
+                return self._skip(name, trigger, run_id, pause_reason(paused))
+            started = self.clock()
+            job_runs.start_run(self.store, run_id, name, trigger, started, os.getpid())
+            with self._cond:
+                self._inflight[run_id] = name
+            log.info("job started", extra={"job": name, "trigger": trigger})
+            try:
+                outcome, owns_lock = self._run_body(spec, run_id, lock)
+                return self._record(spec, run_id, started, outcome)
+            finally:
+                with self._cond:
+                    self._inflight.pop(run_id, None)
+                    self._cond.notify_all()
+        finally:
+            if owns_lock:
+                lock.__exit__(None, None, None)
+
+    def _run_body(self, spec: JobSpec, run_id: str, lock: ProcessLock) -> tuple[RunOutcome, bool]:
+        """Attempts with back-off inside one overall deadline. Returns (outcome, still own the lock)."""
+        deadline_s = float(self.settings.job_deadline_s)
+        t0 = time.monotonic()
+        attempt = 0
+        while True:
+            box = _Attempt()
+            ctx = contextvars.copy_context()  # the thread's log lines carry this run_id
+            threading.Thread(target=ctx.run, args=(self._body, spec, box, lock), daemon=True,
+                             name=f"job-{spec.name}-{run_id}").start()
+            finished = self._wait(box, t0 + deadline_s)
+            if not finished:
+                with box.mutex:
+                    if not box.done.is_set():
+                        box.abandoned = True  # the thread releases the job lock when it ends
+                if box.abandoned:
+                    if self.abort.is_set():
+                        msg = "interrupted: runner stopped before the job finished"
+                    else:
+                        msg = f"deadline exceeded after {deadline_s:g} s"
+                    return RunOutcome(run_id, spec.name, RunStatus.FAILED, error=msg,
+                                      fingerprint=errors.fingerprint("DeadlineExceeded", msg,
+                                                                     job_source(spec.name)),
+                                      attempts=attempt + 1), False
+            if box.exc is None:
+                counts = errors.to_counts(box.result)
+                return RunOutcome(run_id, spec.name, errors.status_for(counts), counts=counts,
+                                  attempts=attempt + 1), True
+            exc = box.exc
+            retry = (errors.is_transient(exc) and attempt < self.settings.job_retries
+                     and not self.stopping.is_set())
+            if retry:
+                delay = backoff_delay(attempt, self.settings.retry_base_s, self.settings.retry_cap_s, self.rng)
+                if time.monotonic() + delay < t0 + deadline_s:
+                    log.warning("transient error, retrying in %.1f s: %s", delay, errors.readable_error(exc, self._secrets),
+                                extra={"job": spec.name, "attempt": attempt + 1})
+                    if not self.stopping.wait(delay):
+                        attempt += 1
+                        continue
+            return RunOutcome(run_id, spec.name, RunStatus.FAILED,
+                              error=errors.readable_error(exc, self._secrets),
+                              fingerprint=errors.exception_fingerprint(exc), attempts=attempt + 1), True
+
+    def _wait(self, box: _Attempt, deadline: float) -> bool:
+        """Wait for the body until the deadline, or until shutdown grace runs out."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self.abort.is_set():
+                return box.done.is_set()
+            if box.done.wait(min(remaining, 0.25)):
+                return True
+
+    def _body(self, spec: JobSpec, box: _Attempt, lock: ProcessLock) -> None:
+        try:
+            box.result = spec.func(self.store, self.settings)
+        except BaseException as exc:  # recorded, never lost in a thread
+            box.exc = exc
+        finally:
+            with box.mutex:
+                box.done.set()
+                abandoned = box.abandoned
+            if abandoned:
+                log.warning("abandoned job body finished at last", extra={"job": spec.name})
+                lock.__exit__(None, None, None)
+
+    def _record(self, spec: JobSpec, run_id: str, started: datetime, out: RunOutcome) -> RunOutcome:
+        finished = self.clock()
+        out.duration_s = (finished - started).total_seconds()
+        job_runs.finish_run(self.store, run_id, out.status, finished, counts=out.counts,
+                            error=out.error, fingerprint=out.fingerprint, attempts=out.attempts)
+        ok = out.status in (RunStatus.OK, RunStatus.PARTIAL)
+        health = record_source_outcome(self.store, job_source(spec.name), ok,
+                                       errors.new_items(out.counts), out.error, finished, self.settings)
+        extra = {"job": spec.name, "status": str(out.status), "duration_s": round(out.duration_s, 3),
+                 "attempts": out.attempts}
+        if ok:
+            log.info("job finished", extra={**extra, "counts": out.counts})
+        else:
+            log.error("job failed: %s", out.error, extra={**extra, "fingerprint": out.fingerprint})
+            if health.paused_until is not None:
+                log.warning("job paused by its breaker: %s", pause_reason(health), extra={"job": spec.name})
+        return out

@@ -1,0 +1,112 @@
+"""Which jobs exist, what each calls and which setting holds its schedule.
+
+Job bodies live in ``core``; each is imported inside its job so a missing or broken module
+becomes a recorded failed run rather than a runner that cannot start. A job body takes
+``(store, settings)`` and returns what it did (``SourceCounts``, a dict, a report object).
+
+A different registry can be handed to ``Runner(settings, registry=...)`` or to the CLI as
+``--registry module:attribute`` (a dict of ``JobSpec`` or a function of settings returning
+one); tests use this seam to run small demo jobs through the real runner.
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    func: Callable[[Any, Any], Any]  # (store, settings) -> counts / report
+    description: str
+    schedule_setting: str | None = None  # name of the Settings field holding the schedule
+    schedule: str | None = None  # fixed schedule, when there is no setting
+    stale_after_s: float | None = None  # default threshold; settings.stale_after_overrides wins
+
+    def schedule_text(self, settings) -> str:
+        if self.schedule_setting:
+            return str(getattr(settings, self.schedule_setting))
+        return self.schedule or "off"
+
+    def stale_threshold_s(self, settings) -> float:
+        overrides = getattr(settings, "stale_after_overrides", {}) or {}
+        if self.name in overrides:
+            return float(overrides[self.name])
+        return float(self.stale_after_s or settings.stale_after_s)
+
+
+def _prices_intraday(store, settings):
+    from core.prices import ingest_prices
+
+    return ingest_prices(store, settings, interval="5m")
+
+
+def _prices_daily(store, settings):
+    from core.prices import ingest_prices
+
+    return ingest_prices(store, settings, interval="1d")
+
+
+def _news(store, settings):
+    from core.ingest import ingest_news
+
+    return ingest_news(store, settings)
+
+
+def _leads(store, settings):
+    from core.ingest import ingest_leads
+
+    return ingest_leads(store, settings)
+
+
+def _learn(store, settings):
+    from core import learning, signals
+
+    return {"learning": learning.refresh(store), "signals": signals.refresh(store, settings)}
+
+
+def _digest(store, settings):
+    from core.publish import post_digest
+
+    return post_digest(store, settings)
+
+
+def _export(store, settings):
+    from core.exports import rolling_daily_export
+
+    return rolling_daily_export(store, settings)
+
+
+def default_registry(settings=None) -> dict[str, JobSpec]:
+    # Intraday bars only arrive on market days, so "stale" there means a long weekend, not an hour.
+    specs = [
+        JobSpec("prices_intraday", _prices_intraday, "5-minute bars for the watchlist during market hours.",
+                "schedule_prices_intraday", stale_after_s=4 * DAY),
+        JobSpec("prices_daily", _prices_daily, "Daily bars after the close.",
+                "schedule_prices_daily", stale_after_s=4 * DAY),
+        JobSpec("news", _news, "Financial news feeds: fetch, dedup, score sentiment.", "schedule_news"),
+        JobSpec("leads", _leads, "Lead feeds: fetch, dedup, match keywords, score.", "schedule_leads"),
+        JobSpec("learn", _learn, "Learned keyword weights and trading signals.", "schedule_learn",
+                stale_after_s=3 * 3600.0),
+        JobSpec("digest", _digest, "Daily Discord digest (off by default).", "schedule_digest",
+                stale_after_s=2 * DAY),
+        JobSpec("export", _export, "Rolling daily CSV/Parquet export (off by default).", "schedule_export",
+                stale_after_s=2 * DAY),
+    ]
+    return {s.name: s for s in specs}
+
+
+def load_registry(ref: str | None, settings=None) -> dict[str, JobSpec]:
+    """``None`` -> the default registry; ``"pkg.module:attr"`` -> that dict or factory's result."""
+    if not ref:
+        return default_registry(settings)
+    module_name, _, attr = ref.partition(":")
+    obj = getattr(importlib.import_module(module_name), attr or "registry")
+    registry = obj(settings) if callable(obj) else obj
+    if not isinstance(registry, dict) or not all(isinstance(v, JobSpec) for v in registry.values()):
+        raise TypeError(f"{ref} is not a dict of JobSpec")
+    return registry

@@ -1,0 +1,72 @@
+"""Store-facing breaker and adaptive polling, for the runner and for ingestion pipelines.
+
+Call from an ingest loop (e.g. ``core/ingest.py``)::
+
+    from jobs.source_health import due_sources, record_source_outcome
+    for url in due_sources(store, feed_urls, now):          # skips paused / not-yet-due feeds
+        try:
+            counts = fetch_and_store(url)
+        except Exception as exc:
+            record_source_outcome(store, url, ok=False, new_items=0, error=str(exc), now=now)
+        else:
+            record_source_outcome(store, url, ok=True, new_items=counts.new, error=None, now=now)
+
+The runner also treats each job as a source named ``job:<name>``, so a job that keeps failing
+is paused even if its pipeline never calls these.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+
+from core.models import utcnow
+from core.store import Store
+from core.store import source_health as sql
+from jobs.resilience import BreakerPolicy, PollPolicy, SourceHealth, after_outcome, is_due, is_paused
+
+
+def _policies(settings) -> tuple[BreakerPolicy, PollPolicy]:
+    if settings is None:
+        from core.config import get_settings
+
+        settings = get_settings()
+    return BreakerPolicy.from_settings(settings), PollPolicy.from_settings(settings)
+
+
+def record_source_outcome(store: Store, source: str, ok: bool, new_items: int, error: str | None,
+                          now: datetime | None = None, settings=None) -> SourceHealth:
+    """Record one fetch of ``source``; returns its new health (``paused_until`` set if the breaker opened).
+
+    ``error`` must already be free of secrets (it is shown on the dashboard).
+    """
+    breaker, poll = _policies(settings)
+    now = now or utcnow()
+
+    def update(row: dict | None) -> dict:
+        state = SourceHealth.from_row(source, row)
+        return after_outcome(state, ok, new_items, error, now, breaker, poll).to_row()
+
+    return SourceHealth.from_row(source, sql.update_source_health(store, source, update))
+
+
+def source_health(store: Store, source: str) -> SourceHealth:
+    return SourceHealth.from_row(source, sql.load_source_health(store, [source]).get(source))
+
+
+def due_sources(store: Store, sources: list[str], now: datetime | None = None) -> list[str]:
+    """The sources (in the given order) that are neither paused nor waiting for their next poll."""
+    now = now or utcnow()
+    rows = sql.load_source_health(store, list(sources))
+    return [s for s in sources if is_due(SourceHealth.from_row(s, rows.get(s)), now)]
+
+
+def is_source_paused(store: Store, source: str, now: datetime | None = None) -> SourceHealth | None:
+    """The source's health if its breaker is open now, else None."""
+    state = source_health(store, source)
+    return state if is_paused(state, now or utcnow()) else None
+
+
+def paused_sources(store: Store, now: datetime | None = None) -> pl.DataFrame:
+    """Paused sources with reason (last_error, failures, paused_until) for the dashboard."""
+    return sql.paused_sources(store, now or utcnow())
