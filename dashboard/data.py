@@ -168,3 +168,149 @@ def preview_ranking(keywords: pl.DataFrame, hours: int = 24) -> pl.DataFrame:
 
     now = utcnow()
     return views_keywords.preview_ranking(store(), keywords, now, now - timedelta(hours=hours))
+
+
+# ---------------------------------------------------------------- signals
+@st.cache_data(ttl=TTL_SLOW, show_spinner=False)
+def _latest_signals(path: str, limit: int) -> pl.DataFrame:
+    from core.store import signals
+
+    return signals.latest_signals(store(), limit)
+
+
+def latest_signals(limit: int = 50) -> pl.DataFrame:
+    return _latest_signals(_key(), limit)
+
+
+@st.cache_data(ttl=TTL_SLOW, show_spinner=False)
+def _symbol_view(path: str, symbol: str, days: int, today: datetime) -> dict:
+    """Everything the per-symbol chart needs, with indicators computed over a warm-up margin."""
+    from core.signals import equity_curve, indicators
+    from core.store import signals, views_more
+
+    since = today - timedelta(days=days)
+    bars = signals.price_bars(store(), [symbol], since=since - timedelta(days=60))
+    ind = indicators(bars).filter(pl.col("ts") >= since) if bars.height else bars
+    history = signals.signal_history(store(), symbol, since.date())
+    curve = (equity_curve(history, ind.select("symbol", "ts", "close"))
+             if history.height and ind.height else pl.DataFrame())
+    return {
+        "bars": ind,
+        "sentiment": views.sentiment_by_ticker(store(), [symbol], since),
+        "markers": views_more.signal_markers(store(), symbol, since.date()),
+        "equity": curve,
+    }
+
+
+def symbol_view(symbol: str, days: int) -> dict:
+    return _symbol_view(_key(), symbol, days, now_minute().replace(hour=0, minute=0))
+
+
+@st.cache_data(ttl=TTL_SLOW, show_spinner=False)
+def _signal_weights(path: str) -> pl.DataFrame:
+    from core.store import signals
+
+    return signals.signal_weights(store())
+
+
+def signal_weights() -> pl.DataFrame:
+    return _signal_weights(_key())
+
+
+# ---------------------------------------------------------------- conversions
+@st.cache_data(ttl=TTL_SLOW, show_spinner=False)
+def _conversions(path: str, since: datetime) -> dict:
+    from core import funnel
+    from core.store import views_more
+
+    outcomes, events = views_more.funnel_inputs(store(), since)
+    return {
+        "leads": outcomes.height,
+        "funnel": funnel.funnel_counts(outcomes, events),
+        "by_keyword": funnel.conversion_rates(outcomes, "keyword"),
+        "by_platform": funnel.conversion_rates(outcomes, "platform"),
+        "by_week": funnel.conversion_rates(outcomes, "week").sort("group"),
+        "time_to_convert": funnel.time_to_convert(events),
+    }
+
+
+def conversions(days: int) -> dict:
+    return _conversions(_key(), now_minute().replace(hour=0, minute=0) - timedelta(days=days))
+
+
+# ---------------------------------------------------------------- jobs
+@st.cache_data(ttl=10, show_spinner=False)
+def _jobs(path: str, now: datetime) -> dict:
+    from core.store import job_runs, source_health
+    from core.store import views_more
+
+    return {
+        "status": job_runs.job_status(store()),
+        "errors": job_runs.error_groups(store(), now - timedelta(days=7)),
+        "durations": views_more.job_durations(store(), now - timedelta(days=7)),
+        "paused": source_health.paused_sources(store(), now),
+        "pending": job_runs.pending_requests(store()),
+    }
+
+
+def jobs() -> dict:
+    return _jobs(_key(), utcnow().replace(microsecond=0))
+
+
+def job_schedule() -> list[dict]:
+    """Every registered job with its schedule text and next fire time (None when off)."""
+    registry = optional("jobs.registry")
+    schedule = optional("jobs.schedule")
+    if registry is None:
+        return []
+    s = current_settings()
+    now = utcnow()
+    out = []
+    for name, spec in registry.default_registry(s).items():
+        text = spec.schedule_text(s)
+        nxt = None
+        if schedule is not None:
+            try:
+                nxt = schedule.next_fire(schedule.parse_schedule(text, s.market_timezone), now)
+            except Exception as exc:  # a bad schedule is shown, not fatal
+                text = f"{text} (invalid: {exc})"
+        out.append({"job": name, "description": spec.description, "schedule": text, "next_run": nxt,
+                    "stale_after_s": spec.stale_threshold_s(s)})
+    return out
+
+
+# ---------------------------------------------------------------- discord
+@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+def _post_history(path: str, limit: int, status: str | None) -> pl.DataFrame:
+    from core.store import posts
+
+    return posts.post_history(store(), limit, status)
+
+
+def post_history(limit: int = 200, status: str | None = None) -> pl.DataFrame:
+    return _post_history(_key(), limit, status)
+
+
+def post_counts() -> pl.DataFrame:
+    from core.store import views_more
+
+    return views_more.post_counts(store())
+
+
+def digest_data():
+    from core.store import digest
+
+    return digest.digest_data(store())
+
+
+# ---------------------------------------------------------------- settings
+@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+def _inputs(path: str) -> dict:
+    from core.store import feeds
+
+    return {"watchlist": feeds.list_watchlist(store(), enabled_only=False),
+            "feeds": feeds.list_feeds(store())}
+
+
+def inputs() -> dict:
+    return _inputs(_key())

@@ -1,0 +1,69 @@
+"""Jobs: schedules, last/next run and status (refreshing itself), durations, errors, paused sources."""
+import streamlit as st
+
+from dashboard import actions, charts, components, data
+
+st.title("Jobs")
+st.caption("The dashboard never runs network jobs itself: 'Run now' queues a request that the job "
+           "runner (`python -m jobs up`) picks up within seconds.")
+
+schedule = data.job_schedule()
+if schedule:
+    st.subheader("Schedule")
+    st.dataframe(schedule, hide_index=True, column_config={
+        "next_run": st.column_config.DatetimeColumn("Next run (UTC)", format="YYYY-MM-DD HH:mm"),
+        "stale_after_s": st.column_config.NumberColumn("Stale after (s)", format="%d"),
+    })
+    with st.container(horizontal=True):
+        for job in schedule:
+            if st.button(f"Run {job['job']} now", key=f"run_{job['job']}", icon=":material/play_arrow:"):
+                try:
+                    request_id = actions.request_run(job["job"])
+                    st.toast(f"Queued {job['job']} (request {request_id})")
+                except actions.Unavailable as exc:
+                    components.unavailable("Run now", exc.module)
+
+
+@st.fragment(run_every="10s")
+def live_status() -> None:
+    state = data.jobs()
+    st.subheader("Status")
+    if state["status"].is_empty():
+        components.empty_state("No job has run yet — start the runner with `python -m jobs up`, or "
+                               "queue one with a 'Run now' button.")
+    else:
+        st.dataframe(state["status"], hide_index=True, column_config={
+            "last_duration_s": st.column_config.NumberColumn("Duration (s)", format="%.1f"),
+            "last_error": st.column_config.TextColumn("Last error", width="large"),
+        })
+    if not state["pending"].is_empty():
+        st.info(f"{state['pending'].height} run request(s) waiting for the runner.")
+    st.caption(f"Refreshes every 10 s · {data.utcnow():%H:%M:%S} UTC")
+
+
+live_status()
+state = data.jobs()
+
+st.subheader("Durations (last 7 days)")
+if state["durations"].is_empty():
+    components.empty_state("No finished runs in the last 7 days.")
+else:
+    st.plotly_chart(charts.durations(state["durations"]), width="stretch")
+
+st.subheader("Errors grouped by fingerprint (last 7 days)")
+if state["errors"].is_empty():
+    st.success("No failures in the last 7 days.")
+else:
+    st.dataframe(state["errors"], hide_index=True, column_config={
+        "example": st.column_config.TextColumn("Example", width="large"),
+        "last_seen": st.column_config.DatetimeColumn("Last seen", format="YYYY-MM-DD HH:mm"),
+    })
+
+st.subheader("Paused sources")
+if state["paused"].is_empty():
+    st.success("No source is paused.")
+else:
+    st.dataframe(state["paused"], hide_index=True, column_config={
+        "last_error": st.column_config.TextColumn("Why", width="large"),
+        "paused_until": st.column_config.DatetimeColumn("Paused until (UTC)", format="YYYY-MM-DD HH:mm"),
+    })

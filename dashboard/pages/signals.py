@@ -1,0 +1,54 @@
+"""Signals: today's ranking, one symbol's chart with indicators, weights and the equity curve."""
+import streamlit as st
+
+from dashboard import charts, components, data
+
+st.title("Signals")
+ranking = data.latest_signals(50)
+if ranking.is_empty():
+    components.empty_state("No signals yet — the learn job computes them hourly from daily bars; run "
+                           "'prices_daily' and then 'learn' from the Jobs page.")
+    st.stop()
+
+with st.sidebar:
+    st.subheader("Signal filters")
+    symbol = st.selectbox("Symbol", ranking["symbol"].to_list(), key="sig_symbol")
+    days = st.select_slider("Lookback (days)", options=[30, 90, 180, 365, 730], value=180, key="sig_days")
+
+st.subheader("Today's signals, strongest first")
+st.dataframe(
+    ranking, hide_index=True, height=280,
+    column_order=["symbol", "day", "composite", "trend", "reversion", "sentiment", "volume"],
+    column_config={c: st.column_config.ProgressColumn(c.capitalize(), min_value=-1.0, max_value=1.0,
+                                                      format="%+.2f")
+                   for c in ["composite", "trend", "reversion", "sentiment", "volume"]},
+)
+
+view = data.symbol_view(symbol, days)
+st.subheader(f"{symbol}: price, indicators, volume and news sentiment")
+if view["bars"].is_empty():
+    components.empty_state(f"No daily bars for {symbol} yet — run the 'prices_daily' job.")
+else:
+    st.plotly_chart(charts.candles(view["bars"], view["bars"], view["sentiment"], view["markers"]),
+                    width="stretch")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Component weights")
+    weights = data.signal_weights()
+    if weights.is_empty():
+        components.empty_state("No weights yet: they are learned with the signals.")
+    else:
+        st.dataframe(weights, hide_index=True, column_config={
+            "weight": st.column_config.ProgressColumn("Weight", min_value=0.0, max_value=1.0, format="%.2f"),
+            "hit_rate": st.column_config.NumberColumn("Hit rate", format="percent"),
+            "mean_return": st.column_config.NumberColumn("Mean return", format="%.4f"),
+            "reason": st.column_config.TextColumn("Why", width="large"),
+        })
+with right:
+    st.subheader("Composite vs buy-and-hold")
+    if view["equity"].is_empty():
+        components.empty_state("Not enough signal history for an equity curve yet.")
+    else:
+        st.plotly_chart(charts.equity(view["equity"]), width="stretch")
+        st.caption("Position = composite score held to the next close; 1.0 = start of the window.")
