@@ -21,7 +21,8 @@ from core import sentiment
 from core.dedup import cluster_id, item_id
 from core.keywords import KeywordMatcher, lead_score
 from core.models import LEAD_SCHEMA, NEWS_SCHEMA, NewsItem, SocialPost, SourceCounts, utcnow
-from core.sources.feeds import FeedResult, parse_feed, summarise_reasons
+from core.sources.feeds import FeedResult, summarise_reasons
+from core.sources.registry import parse_document
 from core.store import Store
 from core.store.feeds import list_feeds, list_watchlist
 from core.store.keywords import list_keywords
@@ -42,6 +43,8 @@ class Document:
     body: bytes
     headers: dict = field(default_factory=dict)
     platform: str | None = None
+    url: str | None = None  # where it came from (picks the adapter: RSS or HN search JSON)
+    adapter: str | None = None  # force an adapter from core.sources.registry.SOURCES
 
 
 @dataclass(slots=True)
@@ -78,8 +81,9 @@ def ingest_documents(store: Store, settings, kind: str, documents: list,
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     now = now or utcnow()
     docs = [_as_document(d) for d in documents]
-    parsed: list[FeedResult] = [parse_feed(d.body, d.headers, source=d.source, kind=kind,
-                                           platform=d.platform) for d in docs]
+    parsed: list[FeedResult] = [parse_document(d.body, d.headers, source=d.source, kind=kind,
+                                               platform=d.platform, adapter=d.adapter, url=d.url)
+                                for d in docs]
     # normalise + ids; remember which document each row came from
     rows: list[tuple[int, str, object]] = []
     seen: set[str] = set()
@@ -244,7 +248,8 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
         else:
             platform = row.get("platform")
             documents.append(Document(name, res.body, res.headers,
-                                      None if kind == "news" or platform == "rss" else platform))
+                                      None if kind == "news" or platform == "rss" else platform,
+                                      url=row["url"]))
     if not documents:
         return SourceCounts(reasons=reasons)
     report = ingest_documents(store, settings, kind, documents)

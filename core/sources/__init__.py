@@ -6,3 +6,8 @@ timeouts, a size cap, conditional GET, bounded concurrency, per-host rate limits
 from core.sources.http import FetchResult, HttpClient, MemoryValidatorCache, ValidatorCache
 
 __all__ = ["FetchResult", "HttpClient", "MemoryValidatorCache", "ValidatorCache"]
+
+# Source adapters (ingestion): the Protocol every vendor adapter follows, and the registry.
+from core.sources.registry import SOURCES, Source, get_source, parse_document  # noqa: E402
+
+__all__ += ["SOURCES", "Source", "get_source", "parse_document"]

@@ -1,0 +1,134 @@
+"""Feed and HN adapters on recorded bytes: models out, readable reasons for the rest."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from core.models import NewsItem, SocialPost
+from core.sources.feeds import parse_feed
+from core.sources.hn import build_query, parse_search
+from core.sources.registry import SOURCES, Source, parse_document, source_for
+from core.sources.text import TITLE_MAX, clean_url, plain_text
+
+pytestmark = pytest.mark.timeout(60)
+FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
+HN_JSON = Path(__file__).resolve().parents[1] / "fixtures" / "hn" / "algolia_search_by_date_constructed.json"
+
+
+def _read(name: str) -> bytes:
+    return (FEEDS / name).read_bytes()
+
+
+def test_rss_news_items_are_clean_models():
+    res = parse_feed(_read("edgarkit__pressreleases.rss"), {"Content-Type": "application/rss+xml"},
+                     source="sec", kind="news")
+    assert res.error is None and not res.problems and len(res.items) == 25
+    first = res.items[0]
+    assert isinstance(first, NewsItem)
+    assert first.title == "Acting Chairman Mark T. Uyeda Names Acting Senior Staff"  # whitespace trimmed
+    assert first.url == "https://www.sec.gov/newsroom/press-releases/2025-31"
+    assert first.published_at.isoformat() == "2025-01-24T16:00:00"  # -0500 -> naive UTC
+    assert "&nbsp;" not in first.summary and "<" not in first.summary
+
+
+def test_reddit_atom_gives_posts_with_subreddit_and_plain_text():
+    res = parse_feed(_read("RSS-Parser__atom-feed-reddit.xml"), {}, source="reddit", kind="leads")
+    post = res.items[0]
+    assert isinstance(post, SocialPost)
+    assert post.platform == "reddit" and post.source == "r/Minecraft" and post.author == "Mlakuss"
+    assert "<" not in post.body and "&lt;" not in post.body and post.body.startswith("Hello")
+
+
+def test_hnrss_post_url_is_the_discussion():
+    res = parse_feed(_read("morning-post__hn.xml"), {}, source="hn", kind="leads")
+    assert len(res.items) == 20 and res.items[0].platform == "hn"
+    assert res.items[0].url == "https://news.ycombinator.com/item?id=24525061"
+
+
+def test_malformed_feed_keeps_entries_and_says_where():
+    res = parse_feed(_read("RSS-Parser__feed-test-malformed.xml"), {}, source="aa", kind="news")
+    assert len(res.items) == 1 and res.error is None
+    assert res.problems == [res.problems[0]]
+    assert res.problems[0].startswith("malformed XML at line 9:") and "kept 1 entries" in res.problems[0]
+
+
+@pytest.mark.parametrize("body, headers, words", [
+    (b"", {}, "empty document"),
+    (b"   \n\t ", {}, "empty document"),
+    (b"<!DOCTYPE html><html><body>Blocked</body></html>", {"content-type": "text/html; charset=utf-8"},
+     "HTML page"),
+    (bytes(range(256)) * 40, {}, "binary data"),
+    (b'{"error": "rate limited"}', {"content-type": "application/json"}, "JSON"),
+    (b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>", {}, "no entries"),
+    (b"<?xml version='1.0'?><note>hello</note>", {}, "not an RSS or Atom feed"),
+    (_read("feedparser__illformed_rss_empty_document.xml"), {}, "no entries could be recovered"),
+])
+def test_not_a_feed_gives_one_readable_reason(body, headers, words):
+    res = parse_feed(body, headers, source="x", kind="news")
+    assert res.items == [] and words in res.error
+
+
+def test_bad_encoding_is_a_reason_not_a_crash():
+    body = (b"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><item>"
+            b"<title>caf\xe9 \xff\xfe bad</title><link>https://x.test/1</link></item></channel></rss>")
+    res = parse_feed(body, {"content-type": "application/xml; charset=utf-8"}, source="x", kind="news")
+    assert len(res.items) == 1 and res.items[0].title.startswith("caf")
+    assert "declared encoding was wrong" in res.problems[0]
+
+
+def test_hostile_text_is_neutralised_and_capped():
+    huge = "A" * 100_000
+    body = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+    <item><title>{huge}</title><link>https://x.test/1</link></item>
+    <item><title>&lt;script&gt;alert(1)&lt;/script&gt;Hi @everyone and @here</title>
+      <description><![CDATA[<p onclick="x()">Hello<script>steal()</script> <b>world</b><style>p{{}}</style></p>]]></description>
+      <link>javascript:alert(1)</link><guid>g2</guid></item></channel></rss>""".encode()
+    res = parse_feed(body, {}, source="x", kind="leads")
+    assert len(res.items) == 2
+    big, evil = res.items
+    assert len(big.title) <= TITLE_MAX
+    assert "script" not in evil.title and "alert" not in evil.title
+    assert "@everyone" not in evil.title and "@here" not in evil.title and "everyone" in evil.title
+    assert evil.body == "Hello world" and evil.url == ""  # javascript: link dropped, guid kept
+    assert evil.guid == "g2"
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(st.binary(max_size=2000))
+def test_random_bytes_never_raise(body):
+    res = parse_feed(body, {}, source="fuzz", kind="news")
+    assert res.error or res.items or res.rejected
+
+
+def test_plain_text_and_clean_url():
+    assert plain_text("<b>Hi</b>&amp; bye\x00\u202e", 50) == "Hi & bye"
+    assert plain_text("x" * 10, 5) == "xxxx…"
+    assert plain_text(None, 5) == ""
+    assert clean_url("https://a.test/x") == "https://a.test/x"
+    assert clean_url("data:text/html,hi") == "" and clean_url("https://a .test") == ""
+
+
+def test_hn_algolia_search_constructed_fixture():
+    res = parse_search(HN_JSON.read_bytes())
+    assert [p.url for p in res.items] == ["https://news.ycombinator.com/item?id=41230001",
+                                          "https://news.ycombinator.com/item?id=41229876"]
+    ask = res.items[0]
+    assert ask.platform == "hn" and ask.author == "quantdad"
+    assert ask.body.startswith("We need someone to build a trading bot & a small dashboard")
+    assert ask.posted_at.isoformat() == "2024-08-12T14:03:11"
+    assert res.rejected == ["hit without a title"]
+    assert "query=trading+bot" in build_query("trading bot")
+    assert parse_search(b"<html>").error.startswith("not JSON")
+    assert "no 'hits'" in parse_search(b'{"message": "x"}').error
+
+
+def test_registry_picks_adapters():
+    assert all(isinstance(s, Source) for s in SOURCES.values())
+    assert source_for("https://hn.algolia.com/api/v1/search_by_date?query=x").name == "hn_algolia"
+    assert source_for(None, HN_JSON.read_bytes()).name == "hn_algolia"
+    assert source_for("https://www.reddit.com/r/forhire/new/.rss").name == "rss"
+    res = parse_document(HN_JSON.read_bytes(), {}, source="hn", kind="leads")
+    assert len(res.items) == 2
+    assert parse_document(HN_JSON.read_bytes(), {}, source="hn", kind="news").error
