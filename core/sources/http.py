@@ -128,6 +128,7 @@ class _Progress:
     """Where one fetch is, so a deadline that strikes anywhere still yields a precise reason."""
 
     attempts: int = 0
+    last: str | None = None     # reason of the last failed attempt
     phase: str = "waiting for a free connection slot"
     attempt_started: float = 0.0
 
@@ -208,7 +209,8 @@ class HttpClient:
         except TimeoutError:
             what = p.phase
             if p.phase == "request in flight":
-                what = f"timed out after {self._clock() - p.attempt_started:.1f}s"
+                # a last attempt cut short by the deadline says less than the failure before it
+                what = p.last or f"timed out after {self._clock() - p.attempt_started:.1f}s"
             out = _Outcome(reason=_reason(what, p.attempts, deadline))
         except _GiveUp as exc:
             out = _Outcome(reason=str(exc))
@@ -254,9 +256,11 @@ class HttpClient:
             if not out.retry:
                 self._remember(url, out, etag, last_modified)
                 return out
+            if not (p.last and budget < self.settings.http_timeout_s and out.reason.startswith("timed out")):
+                p.last = out.reason  # (a timeout cut short by the deadline keeps the earlier reason)
             failed = dict(status=out.status, headers=out.headers, final_url=out.final_url)
             if n >= self.max_attempts:
-                return _Outcome(reason=_reason(out.reason, n), **failed)
+                return _Outcome(reason=_reason(p.last, n), **failed)
             remaining = end - self._clock()
             if out.status == 429 and out.retry_after is not None:
                 if out.retry_after >= remaining:
@@ -266,7 +270,7 @@ class HttpClient:
             else:
                 delay = backoff_delays(n, self.backoff_base_s, self.backoff_cap_s, self._rng)
             if delay >= remaining:
-                return _Outcome(reason=_reason(out.reason, n, deadline), **failed)
+                return _Outcome(reason=_reason(p.last, n, deadline), **failed)
             p.phase = f"backing off {delay:.2f}s after {out.reason}"
             await self._sleep(delay)
 

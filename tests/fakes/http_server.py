@@ -103,6 +103,7 @@ class Content:
     content_type: str = "application/rss+xml"
     etag: str | None = None
     last_modified: datetime | None = None
+    gzip: bool = False
 
 
 # -- server ---------------------------------------------------------------------------------
@@ -132,12 +133,15 @@ class FakeHttpServer:
         return f"http://{self.host}:{self.port}{path}"
 
     def put(self, path: str, body: bytes, content_type: str = "application/rss+xml",
-            etag: str | None = None, last_modified: datetime | None = None) -> str:
-        """Serve ``body`` at ``path`` with an ETag (default: hash of the body) and Last-Modified."""
+            etag: str | None = None, last_modified: datetime | None = None, gzip: bool = False) -> str:
+        """Serve ``body`` at ``path`` with an ETag (default: hash of the body) and Last-Modified.
+
+        ``gzip``: compress the answer when the client accepts it (as most feed hosts do).
+        """
         etag = etag or '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         lm = (last_modified or datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)).replace(microsecond=0)
         with self._lock:
-            self._content[path] = Content(body, content_type, etag, lm)
+            self._content[path] = Content(body, content_type, etag, lm, gzip)
         return self.url(path)
 
     def serve_dir(self, root: Path, prefix: str = "/") -> dict[str, str]:
@@ -258,7 +262,10 @@ class FakeHttpServer:
             return web.Response(status=304, headers=headers)
         if isinstance(fault, DropMidBody):
             return await self._drop(request, content, headers)
-        return web.Response(body=content.body, headers={**headers, "Content-Type": content.content_type})
+        resp = web.Response(body=content.body, headers={**headers, "Content-Type": content.content_type})
+        if content.gzip:
+            resp.enable_compression(web.ContentCoding.gzip)
+        return resp
 
     async def _huge(self, request: web.Request, fault: HugeBody) -> web.StreamResponse:
         resp = web.StreamResponse(headers={"Content-Type": "application/rss+xml"})
@@ -282,7 +289,6 @@ class FakeHttpServer:
         resp.content_length = len(content.body)
         await resp.prepare(request)
         await resp.write(content.body[: max(1, len(content.body) // 2)])
-        await resp.drain()
         if request.transport is not None:
             request.transport.close()
         return resp

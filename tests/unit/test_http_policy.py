@@ -1,0 +1,179 @@
+"""The waiting policy of the HTTP layer as pure functions: back-off, Retry-After, host windows.
+
+No network and no real sleeping: a fake clock that only moves when the code under test sleeps.
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import deque
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from core.sources.http import FetchResult, MemoryValidatorCache, safe_url
+from core.sources.ratelimit import (DEFAULT_HOST_LIMITS, HostRateLimiter, backoff_delays, parse_retry_after,
+                                    window_wait)
+
+pytestmark = pytest.mark.timeout(30)
+
+
+class FakeClock:
+    """time.monotonic stand-in; ``sleep`` advances it instead of waiting."""
+
+    def __init__(self, now: float = 1000.0):
+        self.now = now
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+# -- back-off ---------------------------------------------------------------------------------
+
+def test_backoff_ceiling_doubles_then_stops_at_cap():
+    rng = random.Random(7)
+    for attempt, ceiling in [(1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (5, 8.0), (6, 8.0), (60, 8.0)]:
+        delays = [backoff_delays(attempt, 0.5, 8.0, rng) for _ in range(300)]
+        assert all(0.0 <= d <= ceiling for d in delays)
+        # full jitter really spreads over the range, not a fixed value
+        assert max(delays) > 0.8 * ceiling and min(delays) < 0.2 * ceiling
+
+
+def test_backoff_is_reproducible_with_a_seeded_rng():
+    a = [backoff_delays(n, 0.1, 5.0, random.Random(42)) for n in range(1, 6)]
+    b = [backoff_delays(n, 0.1, 5.0, random.Random(42)) for n in range(1, 6)]
+    assert a == b
+
+
+def test_backoff_rejects_attempt_zero():
+    with pytest.raises(ValueError):
+        backoff_delays(0, 0.5, 8.0, random.Random(1))
+
+
+# -- Retry-After --------------------------------------------------------------------------------
+
+NOW = datetime(2026, 3, 4, 12, 0, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("value, seconds", [
+    ("120", 120.0),
+    (" 0 ", 0.0),
+    ("Wed, 04 Mar 2026 12:00:30 GMT", 30.0),       # HTTP-date 30 s ahead
+    ("Wed, 04 Mar 2026 11:59:00 GMT", 0.0),        # in the past: retry now
+    ("soon", None),
+    ("", None),
+    (None, None),
+    ("-5", None),
+])
+def test_parse_retry_after(value, seconds):
+    assert parse_retry_after(value, NOW) == seconds
+
+
+def test_parse_retry_after_accepts_naive_utc_now():
+    assert parse_retry_after("Wed, 04 Mar 2026 12:01:00 GMT", NOW.replace(tzinfo=None)) == 60.0
+
+
+# -- sliding window -----------------------------------------------------------------------------
+
+def test_window_wait_counts_only_requests_inside_the_window():
+    grants = deque([0.0, 0.5, 1.0])
+    assert window_wait(grants, 1.2, limit=3, per=2.0) == pytest.approx(0.8)   # oldest leaves at 2.0
+    assert window_wait(grants, 2.0, limit=3, per=2.0) == 0.0
+    assert list(grants) == [0.5, 1.0]                                        # expired entry dropped
+
+
+async def _take(limiter: HostRateLimiter, host: str, n: int, clock: FakeClock) -> list[float]:
+    times = []
+    for _ in range(n):
+        assert await limiter.acquire(host)
+        times.append(clock.now)
+    return times
+
+
+def test_sec_default_limit_is_ten_per_two_seconds():
+    assert DEFAULT_HOST_LIMITS["www.sec.gov"] == (10, 2.0)
+    clock = FakeClock()
+    limiter = HostRateLimiter(DEFAULT_HOST_LIMITS, clock, clock.sleep)
+    times = asyncio.run(_take(limiter, "WWW.SEC.GOV", 25, clock))
+    assert times[:10] == [1000.0] * 10                  # a burst of ten is allowed
+    assert times[10] == pytest.approx(1002.0)           # the eleventh waits for the window
+    assert times[20] == pytest.approx(1004.0)
+    for i in range(len(times) - 10):
+        assert times[i + 10] - times[i] >= 2.0 - 1e-9
+
+
+def test_unlisted_hosts_are_never_held():
+    clock = FakeClock()
+    limiter = HostRateLimiter({"www.sec.gov": (1, 10.0)}, clock, clock.sleep)
+    times = asyncio.run(_take(limiter, "example.org", 50, clock))
+    assert set(times) == {1000.0} and clock.slept == []
+
+
+def test_acquire_refuses_a_slot_past_the_deadline_and_takes_nothing():
+    clock = FakeClock()
+    limiter = HostRateLimiter({"h": (2, 10.0)}, clock, clock.sleep)
+    asyncio.run(_take(limiter, "h", 2, clock))
+    assert asyncio.run(limiter.acquire("h", until=clock.now + 5.0)) is False
+    assert clock.slept == []                             # gave up at once instead of waiting
+    assert limiter.wait_time("h") == pytest.approx(10.0)
+    assert asyncio.run(limiter.acquire("h", until=clock.now + 11.0)) is True
+    assert clock.now == pytest.approx(1010.0)
+
+
+def test_limits_must_be_positive():
+    with pytest.raises(ValueError):
+        HostRateLimiter({"h": (0, 1.0)})
+    with pytest.raises(ValueError):
+        HostRateLimiter({"h": (1, 0.0)})
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(limit=st.integers(1, 6), per=st.floats(0.1, 5.0),
+       gaps=st.lists(st.floats(0.0, 2.0), min_size=1, max_size=40))
+def test_no_window_ever_holds_more_than_the_limit(limit, per, gaps):
+    """Requests arriving at arbitrary times: started requests never exceed limit per window."""
+    clock = FakeClock(0.0)
+    limiter = HostRateLimiter({"h": (limit, per)}, clock, clock.sleep)
+
+    async def run() -> list[float]:
+        starts = []
+        for gap in gaps:
+            clock.now += gap
+            await limiter.acquire("h")
+            starts.append(clock.now)
+        return starts
+
+    starts = asyncio.run(run())
+    assert starts == sorted(starts)
+    for i in range(len(starts) - limit):
+        assert starts[i + limit] - starts[i] >= per - 1e-9
+
+
+# -- small pieces of the client -------------------------------------------------------------------
+
+def test_fetch_result_ok_only_for_a_clean_200():
+    base = dict(url="u", final_url="u", headers={}, attempts=1, elapsed_s=0.1)
+    assert FetchResult(status=200, body=b"x", not_modified=False, error=None, **base).ok
+    assert not FetchResult(status=304, body=b"", not_modified=True, error=None, **base).ok
+    assert not FetchResult(status=200, body=b"", not_modified=False, error="response larger than 1 MB cap",
+                           **base).ok
+    assert not FetchResult(status=None, body=b"", not_modified=False, error="timed out after 2.0s", **base).ok
+
+
+def test_safe_url_drops_query_fragment_and_credentials():
+    assert safe_url("https://user:pw@api.example.com/v1/feed?apikey=SECRET&x=1#frag") == \
+        "https://api.example.com/v1/feed"
+
+
+def test_memory_validator_cache_round_trip():
+    cache = MemoryValidatorCache()
+    assert cache.get("u") == (None, None)
+    cache.put("u", '"abc"', "Thu, 02 Jan 2025 03:04:05 GMT")
+    assert cache.get("u") == ('"abc"', "Thu, 02 Jan 2025 03:04:05 GMT")
+
