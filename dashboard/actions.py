@@ -113,16 +113,18 @@ def post_digest():
     return result
 
 
-def retry_failed(keys: list[str]):
-    result = _attr("core.publish", "retry_failed")(data.store(), data.current_settings(), list(keys))
+def retry_failed(keys: list[str] | None):
+    result = _attr("core.publish", "retry_failed")(data.store(), data.current_settings(),
+                                                   list(keys) if keys else None)
     data.invalidate()
     return result
 
 
 # ---------------------------------------------------------------- exports
-def export_to_folder(dataset: str, filters: dict, fmt: str):
+def export_to_folder(dataset: str, fmt: str, since, until, filters: dict[str, str]):
+    """Write the export atomically into the exports folder; returns the ExportResult."""
     exports = _need("core.exports")
-    fn = getattr(exports, "write_export", None) or getattr(exports, "export_to_folder", None)
-    if fn is None:
-        raise Unavailable("core.exports.write_export")
-    return fn(data.store(), data.current_settings(), dataset, filters, fmt)
+    settings = data.current_settings()
+    out = settings.exports_path / exports.default_name(dataset, fmt)
+    return exports.export_dataset(data.store(), dataset, fmt, out, since=since, until=until,
+                                  filters=filters or None)

@@ -104,3 +104,28 @@ def render_embed(embed: dict) -> None:
         footer = embed.get("footer")
         if isinstance(footer, dict) and footer.get("text"):
             st.caption(str(footer["text"]))
+
+
+def post_report(report) -> None:
+    """What a post did: sent / failed / skipped / preview per item, with the reasons."""
+    summary = report.summary() if hasattr(report, "summary") else str(report)
+    if getattr(report, "dry_run", False):
+        st.info(f"Dry run — nothing was sent. {summary}", icon=":material/visibility:")
+    elif getattr(report, "ok", True):
+        st.success(summary, icon=":material/send:")
+    else:
+        st.error(summary, icon=":material/error:")
+    outcomes = getattr(report, "outcomes", None) or []
+    if outcomes:
+        st.dataframe([{"item": o.item_id, "kind": o.kind, "status": o.status, "reason": o.reason}
+                      for o in outcomes], hide_index=True)
+
+
+def render_payloads(payloads: list[dict]) -> None:
+    """Each message as Discord would show it: content line, then its embeds, all as text."""
+    for n, payload in enumerate(payloads, 1):
+        st.caption(f"Message {n} of {len(payloads)}")
+        if payload.get("content"):
+            st.text(str(payload["content"]))
+        for embed in payload.get("embeds") or []:
+            render_embed(embed)

@@ -314,3 +314,59 @@ def _inputs(path: str) -> dict:
 
 def inputs() -> dict:
     return _inputs(_key())
+
+
+def leads_by_ids(ids: list[str]) -> pl.DataFrame:
+    return views.leads_by_ids(store(), ids)
+
+
+@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+def _post_candidates(path: str, kind: str, limit: int) -> pl.DataFrame:
+    """Rows the Discord page offers to post, newest/strongest first."""
+    if kind == "lead":
+        from core.store import digest
+
+        return pl.DataFrame(digest.top_new_leads(store(), limit))
+    if kind == "signal":
+        from core.store import signals
+
+        return signals.latest_signals(store(), limit)
+    return views.latest_news(store(), limit)
+
+
+def post_candidates(kind: str, limit: int = 25) -> pl.DataFrame:
+    return _post_candidates(_key(), kind, limit)
+
+
+def preview(kind: str, items: pl.DataFrame | None) -> list[dict]:
+    """The payloads a post would send (digest when kind == 'digest'); nothing is sent."""
+    publish = optional("core.publish")
+    if publish is None:
+        return []
+    if kind == "digest":
+        return publish.preview_digest(store())
+    return publish.preview_items(kind, items)
+
+
+# ---------------------------------------------------------------- exports
+def export_datasets() -> dict:
+    """Dataset name -> its filter names (empty when core.exports is not in this build)."""
+    q = optional("core.store.exports")
+    return {name: list(ds.filters) for name, ds in q.DATASETS.items()} if q else {}
+
+
+@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+def _export_count(path: str, name: str, since, until, filters: tuple) -> int:
+    from core.store import exports
+
+    return exports.count_rows(store(), name, since, until, dict(filters))
+
+
+def export_count(name: str, since, until, filters: dict[str, str]) -> int:
+    return _export_count(_key(), name, since, until, tuple(sorted(filters.items())))
+
+
+def export_bytes(name: str, fmt: str, since, until, filters: dict[str, str]) -> bytes:
+    from core import exports
+
+    return exports.export_bytes(store(), name, fmt, since=since, until=until, filters=filters or None)

@@ -243,3 +243,17 @@ def news_daily(store: Store, since: date | datetime) -> pl.DataFrame:
         return con.sql(
             "SELECT CAST(published_at AS DATE) AS day, count(*) AS stories, avg(sentiment) AS sentiment "
             "FROM news WHERE published_at >= ? GROUP BY ALL ORDER BY day", params=[since]).pl()
+
+
+def leads_by_ids(store: Store, ids: list[str]) -> pl.DataFrame:
+    """Full lead rows for the given ids (e.g. to post them to Discord)."""
+    with store.read() as con:
+        return con.sql("SELECT * FROM leads WHERE list_contains(?, id) ORDER BY score DESC NULLS LAST",
+                       params=[list(ids)]).pl()
+
+
+def latest_news(store: Store, limit: int = 20) -> pl.DataFrame:
+    """The newest stories, full rows (candidates to post)."""
+    with store.read() as con:
+        return con.sql("SELECT * FROM news ORDER BY published_at DESC NULLS LAST LIMIT ?",
+                       params=[int(limit)]).pl()

@@ -61,9 +61,8 @@ if selected_ids:
                         components.unavailable("Status changes", exc.module)
             if st.button("Post selected to Discord", icon=":material/send:", key="bulk_post"):
                 try:
-                    result = actions.post_items("lead", inbox.filter(pl.col("id").is_in(selected_ids))
-                                                .to_dicts())
-                    st.success(f"Posted: {result}")
+                    result = actions.post_items("lead", data.leads_by_ids(selected_ids))
+                    components.post_report(result)
                 except actions.Unavailable as exc:
                     components.unavailable("Posting to Discord", exc.module)
 
@@ -93,8 +92,8 @@ with st.container(border=True):
             st.link_button("Open link", lead["url"], icon=":material/open_in_new:")
         if st.button("Post to Discord", icon=":material/send:", key="one_post"):
             try:
-                result = actions.post_items("lead", [lead])
-                st.success(f"Posted: {result}")
+                result = actions.post_items("lead", data.leads_by_ids([lead_id]))
+                components.post_report(result)
             except actions.Unavailable as exc:
                 components.unavailable("Posting to Discord", exc.module)
 
