@@ -96,6 +96,7 @@ class Settings(BaseSettings):
     yahoo_timeout_s: float = Field(30.0, gt=0, description="Overall timeout of one yfinance call.")
     yahoo_history_days: int = Field(1825, ge=1, description="Days of daily bars the first price fetch of a symbol loads (intraday: as far as Yahoo serves).")
     stale_after_s: float = Field(3600.0, gt=0, description="A job with no success for this long is flagged stale.")
+    export_keep_days: int = Field(90, ge=1, description="Days of rolling daily exports to keep.")
 
     # job runner resilience (jobs/resilience.py)
     stale_after_overrides: dict[str, float] = Field(default_factory=dict, description="Per-job staleness threshold in seconds (JSON object, job name -> s).")

@@ -13,7 +13,6 @@ import json
 import logging
 import math
 import time
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -30,29 +29,37 @@ log = logging.getLogger(__name__)
 
 OVERLAP_BARS = 3  # stored bars fetched again each run: revisions land, re-basing shows
 CLOSE_TOLERANCE = 0.005  # a close differing by more than 0.5% is on another split basis
-ADJ_TOLERANCE = 1e-4  # adj_close moved by more than 0.01% on all settled bars: new dividend
+ADJ_TOLERANCE = 1e-4  # an adjustment factor (adj_close/close) moved by >0.01%: a new dividend
+
+
+def _value(bar_close, bar_adj, column: str):
+    if column == "factor":  # Yahoo's dividend adjustment, immune to revisions of the close
+        return bar_adj / bar_close if bar_adj and bar_close else None
+    return bar_close
 
 
 def _ratios(stored: pl.DataFrame, data: ChartData, column: str, before=None,
             skip_newest: bool = True) -> list[float]:
-    fetched = {b.ts: getattr(b, column) for b in data.bars}
-    newest = stored["ts"].max() if not stored.is_empty() else None
+    """stored / fetched values of the overlap bars (``column``: "close" or "factor")."""
+    fetched = {b.ts: _value(b.close, b.adj_close, column) for b in data.bars}
+    newest = stored["ts"].max()
     out = []
-    for ts, value in zip(stored["ts"].to_list(), stored[column].to_list()):
-        if ts not in fetched or not value or not fetched[ts]:
-            continue
-        if before is not None and ts >= before:
+    for ts, close, adj in stored.select("ts", "close", "adj_close").iter_rows():
+        mine, theirs = _value(close, adj, column), fetched.get(ts)
+        if not mine or not theirs or (before is not None and ts >= before):
             continue
         if skip_newest and ts == newest:
             continue  # the newest stored bar may be a partial bar Yahoo is still revising
-        out.append(value / fetched[ts])
+        out.append(mine / theirs)
     return out
 
 
 def rebase_reason(stored: pl.DataFrame, data: ChartData) -> str | None:
     """Why stored bars of this symbol are on another basis than the fetched ones (or None).
 
-    ``stored`` holds the stored bars from the incremental fetch start on (the overlap).
+    ``stored`` holds the stored bars from the incremental fetch start on (the overlap), or
+    more. Checked: each split and dividend in the answer against the stored bars before it,
+    then the overlap as a whole (a re-basing Yahoo shows no event for).
     """
     if stored.is_empty() or not data.bars:
         return None
@@ -74,15 +81,19 @@ def rebase_reason(stored: pl.DataFrame, data: ChartData) -> str | None:
             r = last_close / after[0]
             if abs(math.log(r) - math.log(ratio)) < abs(math.log(r)):
                 return f"{label}; stored bars before it are on the old basis"
+    for day, amount in data.dividends:
+        diffs = _ratios(stored, data, "factor", before=day, skip_newest=False)
+        if any(abs(r - 1) > ADJ_TOLERANCE for r in diffs):
+            return (f"{data.symbol}: dividend {amount:g} ex {day.date()}; stored adj_close "
+                    f"before it is not adjusted for it")
     closes = _ratios(stored, data, "close")
     if closes and all(abs(r - 1) > CLOSE_TOLERANCE for r in closes) \
             and max(closes) - min(closes) < 0.01 * max(closes):
         return (f"{data.symbol}: stored closes are {closes[0]:.4g}x Yahoo's on the overlap "
                 f"(split basis changed)")
-    adjs = _ratios(stored, data, "adj_close")
-    if adjs and all(abs(r - 1) > ADJ_TOLERANCE for r in adjs) \
-            and max(adjs) - min(adjs) < ADJ_TOLERANCE:
-        return (f"{data.symbol}: stored adj_close is {adjs[0]:.6g}x Yahoo's on the overlap "
+    factors = _ratios(stored, data, "factor", skip_newest=False)
+    if factors and all(abs(r - 1) > ADJ_TOLERANCE for r in factors):
+        return (f"{data.symbol}: stored adj_close is {factors[0]:.6g}x Yahoo's on the overlap "
                 f"(dividend adjustment changed)")
     return None
 
@@ -229,9 +240,3 @@ def replay_price_file(store: Store, path: str | Path, symbol: str | None = None,
     else:
         out["status"] = "ok"
     return out
-
-
-def stored_since(store: Store, symbol: str, interval: str = "1d",
-                 since: datetime | None = None) -> pl.DataFrame:
-    """Bars for the dashboard (a thin alias kept so pages import from the pipeline layer)."""
-    return price_history(store, symbol.upper(), interval, since)

@@ -28,7 +28,7 @@ def _upsert(con, frame: pl.DataFrame) -> tuple[int, int]:
     con.register("_bars", frame.to_arrow())
     try:
         existing = con.execute(
-            "SELECT count(*) FROM _bars b JOIN prices p USING (symbol, interval, ts)").fetchone()[0]
+            "SELECT count(*) FROM _bars b JOIN prices p USING (symbol, interval, ts)").fetchall()[0][0]
         cols = ", ".join(f'"{c}"' for c in _COLS)
         sets = ", ".join(f'"{c}" = excluded."{c}"' for c in _COLS if c not in _KEY)
         con.execute(f"INSERT INTO prices ({cols}) SELECT {cols} FROM _bars "
@@ -56,11 +56,11 @@ def replace_symbol_history(store: Store, symbol: str, interval: str,
     frame = _prepare(frame) if not frame.is_empty() else pl.DataFrame(schema=PRICE_SCHEMA)
     with store.write() as con:
         before = con.execute("SELECT count(*) FROM prices WHERE symbol = ? AND interval = ?",
-                             [symbol, interval]).fetchone()[0]
+                             [symbol, interval]).fetchall()[0][0]
         con.register("_keys", frame.select(_KEY).to_arrow())
         try:
             kept = con.execute("SELECT count(*) FROM _keys k JOIN prices p "
-                               "USING (symbol, interval, ts)").fetchone()[0]
+                               "USING (symbol, interval, ts)").fetchall()[0][0]
         finally:
             con.unregister("_keys")
         con.execute("DELETE FROM prices WHERE symbol = ? AND interval = ?", [symbol, interval])
@@ -131,4 +131,4 @@ def count_prices(store: Store, symbol: str | None = None, interval: str | None =
         params.append(interval)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     with store.read() as con:
-        return con.execute(f"SELECT count(*) FROM prices {where}", params).fetchone()[0]
+        return con.execute(f"SELECT count(*) FROM prices {where}", params).fetchall()[0][0]
