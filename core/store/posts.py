@@ -22,7 +22,10 @@ _NEW_SCHEMA = {"idempotency_key": pl.String, "target": pl.String, "kind": pl.Str
 
 
 def _frame(rows: list[dict]) -> pl.DataFrame:
-    return pl.DataFrame([{k: r.get(k) for k in _NEW_SCHEMA} for r in rows], schema=_NEW_SCHEMA)
+    """Rows plus ``ord``: created_at gets ``ord`` microseconds added so the ledger keeps the
+    batch's order (a retry re-sends in the order items were first posted)."""
+    frame = pl.DataFrame([{k: r.get(k) for k in _NEW_SCHEMA} for r in rows], schema=_NEW_SCHEMA)
+    return frame.with_row_index("ord").with_columns(pl.col("ord").cast(pl.Int64))
 
 
 def statuses(store: Store, keys: list[str]) -> dict[str, str]:
@@ -50,7 +53,8 @@ def claim_new(store: Store, rows: list[dict], now: datetime | None = None) -> se
             got = con.sql(
                 "INSERT INTO posts (idempotency_key, target, kind, item_id, payload, status, attempts, "
                 "created_at, updated_at) "
-                "SELECT idempotency_key, target, kind, item_id, payload, ?, 1, ?, ? FROM _claim "
+                "SELECT idempotency_key, target, kind, item_id, payload, ?, 1, "
+                "CAST(? AS TIMESTAMP) + to_microseconds(ord), ? FROM _claim "
                 "ON CONFLICT DO NOTHING RETURNING idempotency_key",
                 params=[PostStatus.PENDING.value, now, now],
             ).fetchall()
@@ -114,7 +118,8 @@ def record_previews(store: Store, rows: list[dict], now: datetime | None = None)
             con.execute(
                 "INSERT INTO posts (idempotency_key, target, kind, item_id, payload, status, attempts, "
                 "created_at, updated_at) "
-                "SELECT idempotency_key, target, kind, item_id, payload, ?, 0, ?, ? FROM _preview "
+                "SELECT idempotency_key, target, kind, item_id, payload, ?, 0, "
+                "CAST(? AS TIMESTAMP) + to_microseconds(ord), ? FROM _preview "
                 "ON CONFLICT (idempotency_key) DO UPDATE SET payload = excluded.payload, "
                 "updated_at = excluded.updated_at",
                 [PostStatus.PREVIEW.value, now, now],

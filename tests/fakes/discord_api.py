@@ -23,6 +23,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "discord"
@@ -98,6 +99,46 @@ class Recorded:
     body: dict | None
     at: float  # server monotonic clock
     status: int = 0
+
+
+LIMITS = {"content": 2000, "embeds": 10, "total": 6000, "title": 256, "description": 4096, "fields": 25,
+          "field.name": 256, "field.value": 1024, "footer.text": 2048, "author.name": 256}
+
+
+def payload_problems(body: dict) -> list[str]:
+    """Every way ``body`` breaks Discord's documented message limits (FACTS.md 1-4, 6); written
+    independently of the code under test. The fake answers 400 / 50035 when this is not empty."""
+    out = []
+    if len(body.get("content") or "") > LIMITS["content"]:
+        out.append("content longer than 2000")
+    embeds = body.get("embeds") or []
+    if not (body.get("content") or embeds):
+        out.append("empty message (50006)")
+    if len(embeds) > LIMITS["embeds"]:
+        out.append(f"{len(embeds)} embeds")
+    total = 0
+    for i, e in enumerate(embeds):
+        parts = {"title": e.get("title") or "", "description": e.get("description") or "",
+                 "footer.text": (e.get("footer") or {}).get("text") or "",
+                 "author.name": (e.get("author") or {}).get("name") or ""}
+        fields = e.get("fields") or []
+        if len(fields) > LIMITS["fields"]:
+            out.append(f"embed {i}: {len(fields)} fields")
+        for f in fields:
+            for k in ("name", "value"):
+                v = (f.get(k) or "").strip()
+                if not v:
+                    out.append(f"embed {i}: empty field {k}")
+                if len(v) > LIMITS[f"field.{k}"]:
+                    out.append(f"embed {i}: field {k} too long")
+                total += len(v)
+        for k, v in parts.items():
+            if len(v.strip()) > LIMITS[k]:
+                out.append(f"embed {i}: {k} too long")
+            total += len(v.strip())
+    if total > LIMITS["total"]:
+        out.append(f"embeds total {total} > 6000")
+    return out
 
 
 class _Bucket:
@@ -256,6 +297,9 @@ class FakeDiscord:
                 hook = _fixture("discord-api-docs__example_incoming_webhook.json")
                 hook.update(id=str(self.webhook_id), token=self.webhook_token, channel_id=str(CHANNEL_ID))
                 return self._json(200, hook, rec)
+            if payload_problems(body or {}):
+                return self._json(400, {"message": "Invalid Form Body", "code": 50035,
+                                        "errors": payload_problems(body or {})}, rec, headers)
             return self._json(200, self._create(body or {}, webhook=True), rec, headers)
         if request.headers.get("Authorization") != f"Bot {BOT_TOKEN}":
             return self._json(401, UNAUTHORIZED.body, rec)
@@ -270,6 +314,9 @@ class FakeDiscord:
         if kind == "create_message":
             if parts[1] != str(CHANNEL_ID):
                 return self._json(404, {"message": "Unknown Channel", "code": 10003}, rec)
+            if payload_problems(body or {}):
+                return self._json(400, {"message": "Invalid Form Body", "code": 50035,
+                                        "errors": payload_problems(body or {})}, rec, headers)
             return self._json(200, self._create(body or {}, webhook=False), rec, headers)
         return self._json(404, {"message": "404: Not Found", "code": 0}, rec)
 
@@ -303,3 +350,10 @@ class FakeDiscord:
         if request.transport is not None:
             request.transport.close()
         return web.Response(status=204)
+
+
+@pytest.fixture
+def fake_discord():
+    """A started fake Discord API (no rate-limit emulation); stopped after the test."""
+    with FakeDiscord() as fake:
+        yield fake
