@@ -48,15 +48,22 @@ def track_record(comp: pl.DataFrame, horizon: int = DEFAULT_HORIZON,
     """Per component and calendar day D: the record of bets settled in (D - window bars, D]."""
     calendar = comp.select(pl.col("day").unique().sort())
     grid = pl.DataFrame({"component": COMPONENTS}).join(calendar, how="cross")
-    b = bets(comp, horizon).with_columns(
-        (pl.col("value").sign() * pl.col("forward_return")).alias("signed"),
-    )
-    daily = b.group_by("component", "settled_on").agg(
-        pl.len().cast(pl.Float64).alias("n"),
-        (pl.col("signed") > 0).sum().cast(pl.Float64).alias("hits"),
-        pl.col("signed").sum().alias("s1"),
-        (pl.col("signed") ** 2).sum().alias("s2"),
-    )
+    df = comp.sort("symbol", "day").with_columns(
+        (pl.col("close").shift(-horizon) / pl.col("close") - 1.0).over("symbol").alias("__fwd"),
+        pl.col("day").shift(-horizon).over("symbol").alias("settled_on"),
+    ).filter(pl.col("__fwd").is_not_null() & pl.col("__fwd").is_finite())
+    # one group_by over the wide frame (no unpivot): per settlement day, per component
+    aggs = []
+    for c in COMPONENTS:
+        bet = pl.col(c).is_not_null() & (pl.col(c) != 0.0)
+        signed = pl.when(bet).then(pl.col(c).sign() * pl.col("__fwd"))
+        aggs += [bet.sum().cast(pl.Float64).alias(f"{c}|n"),
+                 (signed > 0).sum().cast(pl.Float64).alias(f"{c}|hits"),
+                 signed.sum().alias(f"{c}|s1"), (signed ** 2).sum().alias(f"{c}|s2")]
+    wide = df.group_by("settled_on").agg(aggs)
+    daily = wide.unpivot(index="settled_on", variable_name="key").with_columns(
+        pl.col("key").str.split_exact("|", 1).struct.rename_fields(["component", "stat"]),
+    ).unnest("key").pivot(on="stat", index=["component", "settled_on"], values="value")
     rec = (
         grid.join(daily, left_on=["component", "day"], right_on=["component", "settled_on"], how="left")
         .with_columns(pl.col("n", "hits", "s1", "s2").fill_null(0.0))
