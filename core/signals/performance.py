@@ -64,6 +64,9 @@ def track_record(comp: pl.DataFrame, horizon: int = DEFAULT_HORIZON,
     daily = wide.unpivot(index="settled_on", variable_name="key").with_columns(
         pl.col("key").str.split_exact("|", 1).struct.rename_fields(["component", "stat"]),
     ).unnest("key").pivot(on="stat", index=["component", "settled_on"], values="value")
+    if daily.is_empty():  # no bet has settled yet (short history)
+        daily = pl.DataFrame(schema={"component": pl.String, "settled_on": pl.Date, "n": pl.Float64,
+                                     "hits": pl.Float64, "s1": pl.Float64, "s2": pl.Float64})
     rec = (
         grid.join(daily, left_on=["component", "day"], right_on=["component", "settled_on"], how="left")
         .with_columns(pl.col("n", "hits", "s1", "s2").fill_null(0.0))

@@ -220,3 +220,9 @@ def test_refresh_writes_signals_and_weights(store):
 def test_refresh_on_empty_store_reports_zero(store):
     assert refresh(store)["signals"] == 0
     assert sstore.latest_signals(store).is_empty()
+
+
+def test_short_history_gives_equal_weights_and_no_crash():
+    sig, w = compute(walk(["A", "B"], 4))
+    assert sig.height == 8 and sig["composite"].null_count() == 0
+    assert set(w["weight"].round(12)) == {0.25} and set(w["evidence"]) == {0}
