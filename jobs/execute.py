@@ -216,6 +216,9 @@ class JobExecutor:
         job_runs.finish_run(self.store, run_id, out.status, finished, counts=out.counts,
                             error=out.error, fingerprint=out.fingerprint, attempts=out.attempts)
         ok = out.status in (RunStatus.OK, RunStatus.PARTIAL)
+        if self.abort.is_set() and not ok:  # interrupted by shutdown: not the job's fault
+            log.warning("job interrupted by shutdown", extra={"job": spec.name})
+            return out
         health = record_source_outcome(self.store, job_source(spec.name), ok,
                                        errors.new_items(out.counts), out.error, finished, self.settings)
         extra = {"job": spec.name, "status": str(out.status), "duration_s": round(out.duration_s, 3),

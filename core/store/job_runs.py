@@ -8,20 +8,41 @@ outcome when it ends. Finishing only touches rows still ``running``, so a row al
 from __future__ import annotations
 
 import json
+import random
+import threading
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+import duckdb
 import polars as pl
 
 from core.models import RunStatus, utcnow
 from core.store import Store
 
+T = TypeVar("T")
 _SUCCESS = (RunStatus.OK.value, RunStatus.PARTIAL.value)
 _DURATION = "date_diff('millisecond', started_at, finished_at) / 1000.0"
 
 
 def _json(counts: Any) -> str | None:
     return None if counts is None else json.dumps(counts, default=str, sort_keys=True)
+
+
+def write_retrying(store: Store, work: Callable[[duckdb.DuckDBPyConnection], T], attempts: int = 8) -> T:
+    """``work`` in one write transaction, retried when another thread's transaction touched the
+    same row first (DuckDB's optimistic "Conflict on tuple ..." error). The loser re-reads and
+    its ``WHERE status = 'running'`` then decides, so one outcome wins cleanly."""
+    pause = threading.Event()
+    for attempt in range(attempts):
+        try:
+            with store.write() as con:
+                return work(con)
+        except duckdb.TransactionException as exc:
+            if "conflict" not in str(exc).lower() or attempt == attempts - 1:
+                raise
+            pause.wait(random.uniform(0.005, 0.02 * (attempt + 1)))
+    raise AssertionError("unreachable")
 
 
 def start_run(store: Store, run_id: str, job: str, trigger: str, started_at: datetime,
@@ -38,14 +59,13 @@ def finish_run(store: Store, run_id: str, status: str, finished_at: datetime,
                counts: Any = None, error: str | None = None, fingerprint: str | None = None,
                attempts: int | None = None) -> bool:
     """Record the outcome; False if the row was no longer ``running`` (already interrupted)."""
-    with store.write() as con:
-        rows = con.execute(
-            "UPDATE job_runs SET finished_at = ?, status = ?, counts = ?::JSON, error = ?, "
-            "error_fingerprint = ?, attempts = coalesce(?, attempts) "
-            "WHERE run_id = ? AND status = ? RETURNING run_id",
-            [finished_at, str(status), _json(counts), error, fingerprint, attempts, run_id,
-             RunStatus.RUNNING.value],
-        ).fetchall()
+    rows = write_retrying(store, lambda con: con.execute(
+        "UPDATE job_runs SET finished_at = ?, status = ?, counts = ?::JSON, error = ?, "
+        "error_fingerprint = ?, attempts = coalesce(?, attempts) "
+        "WHERE run_id = ? AND status = ? RETURNING run_id",
+        [finished_at, str(status), _json(counts), error, fingerprint, attempts, run_id,
+         RunStatus.RUNNING.value],
+    ).fetchall())
     return bool(rows)
 
 
@@ -73,12 +93,11 @@ def fail_running(store: Store, run_ids: list[str], reason: str, at: datetime) ->
     """Mark these runs failed with ``reason`` if they are still ``running``. Returns how many."""
     if not run_ids:
         return 0
-    with store.write() as con:
-        return len(con.execute(
-            "UPDATE job_runs SET status = ?, error = ?, finished_at = ? "
-            "WHERE status = ? AND list_contains(?, run_id) RETURNING run_id",
-            [RunStatus.FAILED.value, reason, at, RunStatus.RUNNING.value, list(run_ids)],
-        ).fetchall())
+    return len(write_retrying(store, lambda con: con.execute(
+        "UPDATE job_runs SET status = ?, error = ?, finished_at = ? "
+        "WHERE status = ? AND list_contains(?, run_id) RETURNING run_id",
+        [RunStatus.FAILED.value, reason, at, RunStatus.RUNNING.value, list(run_ids)],
+    ).fetchall()))
 
 
 def get_run(store: Store, run_id: str) -> dict | None:

@@ -35,10 +35,14 @@ def update_source_health(store: Store, source: str,
 
     ``update`` gets ``None`` for a source never seen and returns a dict with the health columns.
     """
-    with store.write() as con:
+    from core.store.job_runs import write_retrying
+
+    def work(con) -> dict:
         new = update(_row(con, source))
         con.execute(_UPSERT, [source, *[new.get(c) for c in HEALTH_COLUMNS]])
-    return new
+        return new
+
+    return write_retrying(store, work)
 
 
 def load_source_health(store: Store, sources: list[str] | None = None) -> dict[str, dict]:
