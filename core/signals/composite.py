@@ -106,7 +106,8 @@ def equity_curve(signals: pl.DataFrame, bars: pl.DataFrame, symbols: list[str] |
     )
 
 
-def build(comp: pl.DataFrame, record: pl.DataFrame, n0: float = SHRINK_N0) -> tuple[pl.DataFrame, pl.DataFrame]:
+def build(comp: pl.DataFrame, record: pl.DataFrame,
+          n0: float = SHRINK_N0) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(signals with composite, weights per component and day)."""
     w = weights(record, n0)
     return composite(comp, w), w

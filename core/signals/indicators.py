@@ -118,8 +118,9 @@ def indicators(bars: pl.DataFrame) -> pl.DataFrame:
         (pl.col("macd") - pl.col("macd_signal")).alias("macd_hist"),
     )
     # TA-Lib treats a std below 1e-8 as zero; so do we, so that flat stretches agree
+    flat = pl.col("__std20") < 1e-8
     df = df.with_columns(
-        pl.when(pl.col("__std20") < 1e-8).then(pl.col("sma_20")).otherwise(pl.col("bb_upper")).alias("bb_upper"),
-        pl.when(pl.col("__std20") < 1e-8).then(pl.col("sma_20")).otherwise(pl.col("bb_lower")).alias("bb_lower"),
+        pl.when(flat).then(pl.col("sma_20")).otherwise(pl.col("bb_upper")).alias("bb_upper"),
+        pl.when(flat).then(pl.col("sma_20")).otherwise(pl.col("bb_lower")).alias("bb_lower"),
     )
     return df.drop([c for c in df.columns if c.startswith("__")])

@@ -28,21 +28,6 @@ DEFAULT_WINDOW = 250
 RECORD_COLUMNS = ["component", "day", "evidence", "hit_rate", "mean_return", "sharpe"]
 
 
-def bets(comp: pl.DataFrame, horizon: int = DEFAULT_HORIZON) -> pl.DataFrame:
-    """Long frame of settled bets: component, symbol, day, settled_on, value, forward_return."""
-    df = comp.sort("symbol", "day").with_columns(
-        (pl.col("close").shift(-horizon) / pl.col("close") - 1.0).over("symbol").alias("forward_return"),
-        pl.col("day").shift(-horizon).over("symbol").alias("settled_on"),
-    )
-    present = [c for c in COMPONENTS if c in df.columns]
-    long = df.unpivot(index=["symbol", "day", "settled_on", "forward_return"], on=present,
-                      variable_name="component", value_name="value")
-    return long.filter(
-        pl.col("value").is_not_null() & (pl.col("value") != 0.0)
-        & pl.col("forward_return").is_not_null() & pl.col("forward_return").is_finite()
-    )
-
-
 def track_record(comp: pl.DataFrame, horizon: int = DEFAULT_HORIZON,
                  window: int = DEFAULT_WINDOW) -> pl.DataFrame:
     """Per component and calendar day D: the record of bets settled in (D - window bars, D]."""

@@ -54,7 +54,8 @@ def set_lead_status(store: Store, lead_ids: list[str], to_status: str, note: str
 def set_lead_note(store: Store, lead_id: str, note: str | None) -> bool:
     """Replace one lead's note (None clears it). False when the lead does not exist."""
     with store.write() as con:
-        rows = con.sql("UPDATE leads SET note = ? WHERE id = ? RETURNING id", params=[note, lead_id]).fetchall()
+        rows = con.sql("UPDATE leads SET note = ? WHERE id = ? RETURNING id",
+                       params=[note, lead_id]).fetchall()
     return bool(rows)
 
 

@@ -49,7 +49,8 @@ def simulate(seed: int, n: int) -> pl.DataFrame:
     won = rng.random(n) < np.array([HIDDEN[k] for k in kw])
     status = np.where(won, "won", np.where(rng.random(n) < 0.7, "lost", "ignored"))
     # a quarter of the leads are still open: they must not count as trials
-    status = np.where(rng.random(n) < 0.25, rng.choice(["new", "reviewed", "contacted", "replied"], n), status)
+    still_open = rng.choice(["new", "reviewed", "contacted", "replied"], n)
+    status = np.where(rng.random(n) < 0.25, still_open, status)
     return pl.DataFrame({"id": [f"L{i}" for i in range(n)], "matched_keywords": [[k] for k in kw],
                          "status": status})
 

@@ -54,9 +54,10 @@ def test_components_are_clipped_and_null_only_in_warm_up():
 
 
 def test_reversion_sign_and_volume_direction():
+    last_row = pl.int_range(pl.len()) == 59
     bars = walk(["A"], 60).with_columns(
-        pl.when(pl.int_range(pl.len()) == 59).then(pl.col("close") * 1.2).otherwise(pl.col("close")).alias("close"),
-        pl.when(pl.int_range(pl.len()) == 59).then(10_000_000).otherwise(pl.col("volume")).alias("volume"),
+        pl.when(last_row).then(pl.col("close") * 1.2).otherwise(pl.col("close")).alias("close"),
+        pl.when(last_row).then(10_000_000).otherwise(pl.col("volume")).alias("volume"),
     )
     last = components(indicators(bars)).row(-1, named=True)
     assert last["reversion"] == -1.0  # far above the upper band: expect a fall
@@ -123,12 +124,14 @@ def test_all_losing_components_damp_the_composite():
 
 
 def _day_le(frame: pl.DataFrame, cut: date) -> pl.DataFrame:
-    return frame.filter(pl.col("day") <= cut).sort(*[c for c in ("symbol", "component", "day") if c in frame.columns])
+    keys = [c for c in ("symbol", "component", "day") if c in frame.columns]
+    return frame.filter(pl.col("day") <= cut).sort(keys)
 
 
 @pytest.mark.timeout(120)
 @hsettings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cut=st.integers(min_value=40, max_value=230), seed=st.integers(0, 2**16), mode=st.sampled_from(["alter", "drop"]))
+@given(cut=st.integers(min_value=40, max_value=230), seed=st.integers(0, 2**16),
+       mode=st.sampled_from(["alter", "drop"]))
 def test_no_look_ahead_signals_and_weights_ignore_the_future(cut, seed, mode):
     bars = walk(["A", "B", "C"], 260, seed=1)
     sent = news_sentiment(["A", "B", "C"], 260, seed=2)
