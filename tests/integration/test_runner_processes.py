@@ -1,0 +1,134 @@
+"""The job runner as real processes: one runner per data dir, ``once`` exit codes, and a
+``kill -9`` in the middle of a batch followed by a restart that converges.
+
+Children get their settings through the environment of the subprocess only.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from core.store import Store
+from core.store import job_runs
+from tests.conftest import REPO
+from tests.integration.test_runner import runs, wait_until
+
+pytestmark = [pytest.mark.timeout(90), pytest.mark.slow]
+
+
+# --- real processes -----------------------------------------------------------------------
+
+def _env(data_dir: Path, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNALDESK_", "DEMO_"))}
+    env.update({"SIGNALDESK_DATA_DIR": str(data_dir), "SIGNALDESK_OFFLINE": "true",
+                "SIGNALDESK_JOB_RETRIES": "0", "SIGNALDESK_RUNNER_REQUEST_POLL_S": "0.2",
+                "PYTHONUNBUFFERED": "1", "DEMO_ROWS": "30000"})
+    env.update(extra)
+    return env
+
+
+REG = ["--registry", "tests.fakes.demo_jobs:registry"]
+
+
+class Proc:
+    """A ``python -m jobs ...`` child whose stderr is read in the background."""
+
+    def __init__(self, args: list[str], env: dict):
+        self.p = subprocess.Popen([sys.executable, "-m", "jobs", *args], cwd=REPO, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.lines: list[str] = []
+        self.t = threading.Thread(target=self._read, daemon=True)
+        self.t.start()
+
+    def _read(self):
+        for line in self.p.stderr:
+            self.lines.append(line)
+
+    def saw(self, text: str) -> bool:
+        return any(text in line for line in self.lines)
+
+
+def test_second_runner_is_refused_with_the_first_ones_pid(tmp_path):
+    env = _env(tmp_path / "var")
+    first = Proc(["run", *REG], env)
+    try:
+        wait_until(lambda: first.saw('"runner started"'), 30, "first runner start")
+        second = subprocess.run([sys.executable, "-m", "jobs", "run", *REG], cwd=REPO, env=env,
+                                capture_output=True, text=True, timeout=30)
+        assert second.returncode == 1
+        assert f"already running (pid {first.p.pid})" in second.stderr
+        first.p.send_signal(signal.SIGTERM)
+        assert first.p.wait(20) == 0
+    finally:
+        if first.p.poll() is None:
+            first.p.kill()
+            first.p.wait()
+
+
+def test_once_exit_status_follows_the_run(tmp_path):
+    env = _env(tmp_path / "var")
+    ok = subprocess.run([sys.executable, "-m", "jobs", "once", "demo_ok", *REG], cwd=REPO, env=env,
+                        capture_output=True, text=True, timeout=30)
+    assert ok.returncode == 0 and "demo_ok ok" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "jobs", "once", "demo_fail", *REG], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 1 and "TimeoutError: upstream timeout" in bad.stdout
+    listing = subprocess.run([sys.executable, "-m", "jobs", "list", *REG], cwd=REPO, env=env,
+                             capture_output=True, text=True, timeout=30)
+    assert listing.returncode == 0
+    lines = {ln.split()[0]: ln for ln in listing.stdout.splitlines()[2:] if ln.strip()}
+    assert "failed" in lines["demo_fail"] and " ok " in lines["demo_ok"] and "never" in lines["demo_ingest"]
+
+
+def _news_count(store: Store) -> int:
+    with store.read() as con:
+        return con.sql("SELECT count(*) FROM news").fetchall()[0][0]
+
+
+@pytest.mark.timeout(120)
+def test_kill_9_mid_batch_then_restart_converges(tmp_path):
+    # reference: the same job, uninterrupted, in its own data dir
+    ref_dir = tmp_path / "ref"
+    ref = subprocess.run([sys.executable, "-m", "jobs", "once", "demo_ingest", *REG], cwd=REPO,
+                         env=_env(ref_dir), capture_output=True, text=True, timeout=60)
+    assert ref.returncode == 0, ref.stderr
+    ref_store = Store(ref_dir / "signaldesk.duckdb")
+    ref_run = runs(ref_store, "demo_ingest")[0]
+    ref_rows = _news_count(ref_store)
+
+    # a runner killed with SIGKILL in the middle of the batch's transaction
+    data = tmp_path / "var"
+    hold = tmp_path / "inside-transaction"
+    victim = Proc(["run", *REG], _env(data, DEMO_SCHEDULE="every 0.5s", DEMO_HOLD_FILE=str(hold)))
+    try:
+        wait_until(hold.exists, 30, "the job to be inside its transaction")
+    finally:
+        victim.p.kill()
+        victim.p.wait(10)
+
+    store = Store(data / "signaldesk.duckdb")  # opens after the crash
+    assert _news_count(store) == 0  # the half-written batch is not there
+    [killed] = [r for r in runs(store, "demo_ingest") if r["status"] == "running"]
+
+    # restart: the dead runner's row is closed, the next run converges to the reference
+    runner = Proc(["run", *REG], _env(data, DEMO_SCHEDULE="every 0.5s"))
+    try:
+        done = wait_until(lambda: [r for r in runs(store, "demo_ingest") if r["status"] == "ok"], 60,
+                          "a successful run after restart")
+        runner.p.send_signal(signal.SIGTERM)
+        assert runner.p.wait(30) == 0
+    finally:
+        if runner.p.poll() is None:
+            runner.p.kill()
+            runner.p.wait()
+    assert json.loads(done[-1]["counts"]) == json.loads(ref_run["counts"])
+    assert _news_count(store) == ref_rows == 30000
+    after = job_runs.get_run(store, killed["run_id"])
+    assert after["status"] == "failed" and after["error"].startswith("runner died")
