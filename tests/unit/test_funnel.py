@@ -132,3 +132,9 @@ def test_store_round_trip_feeds_the_metrics(lead_store):
     kw = {r["group"]: r["rate"] for r in conversion_rates(out).iter_rows(named=True)}
     assert kw == {"trading bot": pytest.approx(0.5), "dashboard": pytest.approx(0.0), "discord bot": None}
     assert time_to_convert(ev)["hours"].to_list() == [pytest.approx(4.0)]
+
+
+def test_empty_store_gives_zero_funnel(store):
+    out, ev = lead_outcomes(store), lead_events(store)
+    assert set(dict(funnel_counts(out, ev).rows()).values()) == {0}
+    assert conversion_rates(out, "platform").is_empty() and time_to_convert(ev).is_empty()

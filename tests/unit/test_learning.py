@@ -132,3 +132,9 @@ def test_refresh_and_accept_through_the_store(store):
     everything = accept_suggestions(store)  # only terms that are keywords
     assert set(everything) == {"trading bot", "logo design"}
     assert dict(list_keywords(store).select("term", "weight").iter_rows())["logo design"] < 1.5
+
+
+def test_empty_store_learns_nothing_and_accepts_nothing(store):
+    assert refresh(store) == {"leads": 0, "decided": 0, "terms": 0}
+    assert accept_suggestions(store) == {}
+    assert learned_weights(store).is_empty()
