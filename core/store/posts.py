@@ -8,8 +8,11 @@ holds the rules; this module holds the SQL.
 """
 from __future__ import annotations
 
+import random
+import time
 from datetime import datetime
 
+import duckdb
 import polars as pl
 
 from core.models import PostStatus, utcnow
@@ -17,15 +20,26 @@ from core.store import Store
 
 POST_COLUMNS = ["idempotency_key", "target", "kind", "item_id", "payload", "status",
                 "discord_message_id", "error", "attempts", "created_at", "updated_at"]
-_NEW_SCHEMA = {"idempotency_key": pl.String, "target": pl.String, "kind": pl.String,
-               "item_id": pl.String, "payload": pl.String}
+_CONFLICT_RETRIES = 8
+_NEW_COLUMNS = ["idempotency_key", "target", "kind", "item_id", "payload"]
 
 
-def _frame(rows: list[dict]) -> pl.DataFrame:
-    """Rows plus ``ord``: created_at gets ``ord`` microseconds added so the ledger keeps the
-    batch's order (a retry re-sends in the order items were first posted)."""
-    frame = pl.DataFrame([{k: r.get(k) for k in _NEW_SCHEMA} for r in rows], schema=_NEW_SCHEMA)
-    return frame.with_row_index("ord").with_columns(pl.col("ord").cast(pl.Int64))
+# Small batches (one click's items) go in as bound list parameters zipped by ``unnest``: no
+# Arrow registration, which DuckDB's Python client does not survive from several threads at once.
+_UNNEST = ("SELECT unnest(?::VARCHAR[]) AS k, unnest(?::VARCHAR[]) AS t, unnest(?::VARCHAR[]) AS kd, "
+           "unnest(?::VARCHAR[]) AS i, unnest(?::VARCHAR[]) AS p, unnest(?::BIGINT[]) AS o")
+
+
+def _columns(rows: list[dict], keep: str) -> list[list]:
+    """Column lists for ``_UNNEST``, one row per key (first or last wins), in batch order; ``o``
+    is added to created_at in microseconds so the ledger keeps the batch's order (a retry
+    re-sends in the order items were first posted)."""
+    by_key: dict[str, dict] = {}
+    for r in rows:
+        if keep == "last" or r["idempotency_key"] not in by_key:
+            by_key[r["idempotency_key"]] = r
+    picked = list(by_key.values())
+    return [[r.get(c) for r in picked] for c in _NEW_COLUMNS] + [list(range(len(picked)))]
 
 
 def statuses(store: Store, keys: list[str]) -> dict[str, str]:
@@ -41,25 +55,38 @@ def statuses(store: Store, keys: list[str]) -> dict[str, str]:
 def claim_new(store: Store, rows: list[dict], now: datetime | None = None) -> set[str]:
     """Insert rows as ``pending`` (attempts 1); returns the keys this call now owns.
 
-    Keys that already have a row (in any status) are left alone and not returned.
+    Keys that already have a row (in any status) are left alone and not returned. When another
+    thread claims the same keys at the same moment DuckDB aborts one transaction (write
+    conflict): it is retried, and then ``ON CONFLICT DO NOTHING`` sees the winner's rows.
     """
     if not rows:
         return set()
-    now = now or utcnow()
-    frame = _frame(rows).unique("idempotency_key", keep="first", maintain_order=True)
-    with store.write() as con:
-        con.register("_claim", frame.to_arrow())
+    return _retry_conflicts(lambda: _claim_new(store, rows, now))
+
+
+def _retry_conflicts(fn):
+    """Run a claiming transaction again when a concurrent one made DuckDB abort it."""
+    for attempt in range(_CONFLICT_RETRIES):
         try:
-            got = con.sql(
-                "INSERT INTO posts (idempotency_key, target, kind, item_id, payload, status, attempts, "
-                "created_at, updated_at) "
-                "SELECT idempotency_key, target, kind, item_id, payload, ?, 1, "
-                "CAST(? AS TIMESTAMP) + to_microseconds(ord), ? FROM _claim "
-                "ON CONFLICT DO NOTHING RETURNING idempotency_key",
-                params=[PostStatus.PENDING.value, now, now],
-            ).fetchall()
-        finally:
-            con.unregister("_claim")
+            return fn()
+        except (duckdb.TransactionException, duckdb.ConstraintException):
+            if attempt == _CONFLICT_RETRIES - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1) * (1 + random.random()))
+    raise AssertionError("unreachable")
+
+
+def _claim_new(store: Store, rows: list[dict], now: datetime | None) -> set[str]:
+    now = now or utcnow()
+    cols = _columns(rows, keep="first")
+    with store.write() as con:
+        got = con.sql(
+            "INSERT INTO posts (idempotency_key, target, kind, item_id, payload, status, attempts, "
+            "created_at, updated_at) "
+            f"SELECT k, t, kd, i, p, ?, 1, CAST(? AS TIMESTAMP) + to_microseconds(o), ? FROM ({_UNNEST}) "
+            "ON CONFLICT DO NOTHING RETURNING idempotency_key",
+            params=[PostStatus.PENDING.value, now, now, *cols],
+        ).fetchall()
     return {k for (k,) in got}
 
 
@@ -70,6 +97,10 @@ def claim_failed(store: Store, keys: list[str] | None = None,
     Returns the claimed rows (key, target, kind, item_id, payload, error before the retry),
     oldest first.
     """
+    return _retry_conflicts(lambda: _claim_failed(store, keys, now))
+
+
+def _claim_failed(store: Store, keys: list[str] | None, now: datetime | None) -> list[dict]:
     now = now or utcnow()
     where = "status = ?" + ("" if keys is None else " AND list_contains(?, idempotency_key)")
     params: list = [PostStatus.PENDING.value, now, PostStatus.FAILED.value]
@@ -111,22 +142,17 @@ def record_previews(store: Store, rows: list[dict], now: datetime | None = None)
     if not rows:
         return 0
     now = now or utcnow()
-    frame = _frame(rows).unique("idempotency_key", keep="last", maintain_order=True)
+    cols = _columns(rows, keep="last")
     with store.write() as con:
-        con.register("_preview", frame.to_arrow())
-        try:
-            con.execute(
-                "INSERT INTO posts (idempotency_key, target, kind, item_id, payload, status, attempts, "
-                "created_at, updated_at) "
-                "SELECT idempotency_key, target, kind, item_id, payload, ?, 0, "
-                "CAST(? AS TIMESTAMP) + to_microseconds(ord), ? FROM _preview "
-                "ON CONFLICT (idempotency_key) DO UPDATE SET payload = excluded.payload, "
-                "updated_at = excluded.updated_at",
-                [PostStatus.PREVIEW.value, now, now],
-            )
-        finally:
-            con.unregister("_preview")
-    return frame.height
+        con.execute(
+            "INSERT INTO posts (idempotency_key, target, kind, item_id, payload, status, attempts, "
+            "created_at, updated_at) "
+            f"SELECT k, t, kd, i, p, ?, 0, CAST(? AS TIMESTAMP) + to_microseconds(o), ? FROM ({_UNNEST}) "
+            "ON CONFLICT (idempotency_key) DO UPDATE SET payload = excluded.payload, "
+            "updated_at = excluded.updated_at",
+            [PostStatus.PREVIEW.value, now, now, *cols],
+        )
+    return len(cols[0])
 
 
 def pending_to_unknown(store: Store, older_than: datetime, reason: str,
