@@ -20,7 +20,6 @@ import asyncio
 import ipaddress
 import logging
 import random
-import re
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -30,13 +29,12 @@ import aiohttp
 from yarl import URL
 
 from core.config import Settings
-from core.sources.ratelimit import (DEFAULT_HOST_LIMITS, Clock, HostRateLimiter, Sleep, backoff_delays,
-                                    parse_retry_after)
+from core.sources.http_exchange import Outcome, exchange, scrub
+from core.sources.ratelimit import DEFAULT_HOST_LIMITS, Clock, HostRateLimiter, Sleep, backoff_delays
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = "signaldesk/0.1 (+local operator console)"
-_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -88,18 +86,6 @@ def safe_url(url: str) -> str:
         return url.split("?", 1)[0].split("#", 1)[0]
 
 
-_QUERY_RE = re.compile(r"\?[^\s'\"<>)]*")
-
-
-def _scrub(text: str) -> str:
-    """Drop query strings from any URL inside an exception message."""
-    return _QUERY_RE.sub("?…", text)
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1_000_000:g} MB"
-
-
 def _is_loopback(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -110,20 +96,6 @@ def _is_loopback(host: str) -> bool:
 
 
 @dataclass
-class _Outcome:
-    """One attempt's result: final (``retry`` False) or a reason to try again."""
-
-    reason: str | None = None
-    retry: bool = False
-    status: int | None = None
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    final_url: str | None = None
-    not_modified: bool = False
-    retry_after: float | None = None
-
-
-@dataclass
 class _Progress:
     """Where one fetch is, so a deadline that strikes anywhere still yields a precise reason."""
 
@@ -131,6 +103,7 @@ class _Progress:
     last: str | None = None     # reason of the last failed attempt
     phase: str = "waiting for a free connection slot"
     attempt_started: float = 0.0
+    cut_short: bool = False     # the current request's timeout was shortened by the deadline
 
 
 def _reason(what: str | None, attempts: int, deadline: float | None = None) -> str:
@@ -143,6 +116,19 @@ def _reason(what: str | None, attempts: int, deadline: float | None = None) -> s
 
 class _GiveUp(Exception):
     """Stop this URL now with the given reason (raised only inside this module)."""
+
+
+def _check_target(url: str, offline: bool) -> None:
+    """Only http(s) URLs with a host; in offline mode only loopback hosts."""
+    try:
+        parsed = URL(url)
+    except (ValueError, TypeError):
+        raise _GiveUp("invalid URL") from None
+    host = (parsed.host or "").lower()
+    if parsed.scheme not in ("http", "https") or not host:
+        raise _GiveUp("invalid URL: only http(s) URLs with a host are fetched")
+    if offline and not _is_loopback(host):
+        raise _GiveUp(f"offline mode: not fetching from {host}")
 
 
 class HttpClient:
@@ -176,7 +162,10 @@ class HttpClient:
 
     async def __aenter__(self) -> "HttpClient":
         self._sem = asyncio.Semaphore(self.settings.http_concurrency)
+        trace = aiohttp.TraceConfig()
+        trace.on_request_headers_sent.append(self._on_headers_sent)
         self._session = aiohttp.ClientSession(
+            trace_configs=[trace],
             headers={"User-Agent": self.user_agent, "Accept": "*/*"},
             # Timeouts are ours (asyncio.timeout per attempt, covering connect and the body).
             timeout=aiohttp.ClientTimeout(total=None),
@@ -211,12 +200,12 @@ class HttpClient:
             if p.phase == "request in flight":
                 # a last attempt cut short by the deadline says less than the failure before it
                 what = p.last or f"timed out after {self._clock() - p.attempt_started:.1f}s"
-            out = _Outcome(reason=_reason(what, p.attempts, deadline))
+            out = Outcome(reason=_reason(what, p.attempts, deadline))
         except _GiveUp as exc:
-            out = _Outcome(reason=str(exc))
+            out = Outcome(reason=str(exc))
         except Exception as exc:  # a bug or an aiohttp surprise must not kill the whole batch
             log.exception("unexpected error while fetching", extra={"url": safe_url(url)})
-            out = _Outcome(reason=_scrub(f"unexpected error: {type(exc).__name__}: {exc}"))
+            out = Outcome(reason=scrub(f"unexpected error: {type(exc).__name__}: {exc}"))
         result = FetchResult(
             url=url, final_url=out.final_url, status=out.status,
             body=out.body if out.reason is None else b"", headers=out.headers,
@@ -228,17 +217,8 @@ class HttpClient:
 
     # -- retry loop -------------------------------------------------------------------------
 
-    async def _fetch_with_retries(self, url: str, end: float, deadline: float, p: "_Progress") -> _Outcome:
-        try:
-            parsed = URL(url)
-        except (ValueError, TypeError):
-            raise _GiveUp("invalid URL") from None
-        host = (parsed.host or "").lower()
-        if parsed.scheme not in ("http", "https") or not host:
-            raise _GiveUp("invalid URL: only http(s) URLs with a host are fetched")
-        if self.settings.offline and not _is_loopback(host):
-            raise _GiveUp(f"offline mode: not fetching from {host}")
-
+    async def _fetch_with_retries(self, url: str, end: float, deadline: float, p: _Progress) -> Outcome:
+        _check_target(url, self.settings.offline)
         etag, last_modified = self.validators.get(url) if self.validators else (None, None)
         headers = {}
         if etag:
@@ -247,36 +227,65 @@ class HttpClient:
             headers["If-Modified-Since"] = last_modified
 
         while True:
-            async with self._slot(host, end, p):
-                p.attempts += 1
-                p.phase, p.attempt_started = "request in flight", self._clock()
-                budget = min(self.settings.http_timeout_s, end - self._clock())
-                out = await self._attempt(url, headers, budget)
+            out = await self._attempt(url, headers, end, p)
             n = p.attempts
             if not out.retry:
                 self._remember(url, out, etag, last_modified)
                 return out
-            if not (p.last and budget < self.settings.http_timeout_s and out.reason.startswith("timed out")):
+            if not (p.last and p.cut_short and out.reason.startswith("timed out")):
                 p.last = out.reason  # (a timeout cut short by the deadline keeps the earlier reason)
             failed = dict(status=out.status, headers=out.headers, final_url=out.final_url)
             if n >= self.max_attempts:
-                return _Outcome(reason=_reason(p.last, n), **failed)
+                return Outcome(reason=_reason(p.last, n), **failed)
             remaining = end - self._clock()
             if out.status == 429 and out.retry_after is not None:
                 if out.retry_after >= remaining:
-                    return _Outcome(reason=f"HTTP 429: gave up (Retry-After {out.retry_after:g}s exceeds "
+                    return Outcome(reason=f"HTTP 429: gave up (Retry-After {out.retry_after:g}s exceeds "
                                            f"deadline, {max(remaining, 0):.1f}s left)", **failed)
                 delay = out.retry_after
             else:
                 delay = backoff_delays(n, self.backoff_base_s, self.backoff_cap_s, self._rng)
             if delay >= remaining:
-                return _Outcome(reason=_reason(p.last, n, deadline), **failed)
+                return Outcome(reason=_reason(p.last, n, deadline), **failed)
             p.phase = f"backing off {delay:.2f}s after {out.reason}"
             await self._sleep(delay)
 
+    async def _attempt(self, url: str, headers: dict[str, str], end: float, p: _Progress) -> Outcome:
+        """One try: the request and the redirects it leads to, each hop through the limiter.
+
+        Redirects are followed here rather than by aiohttp so that every hop counts against
+        its host's rate limit and the offline guard, and a loop is named at its first repeat.
+        """
+        current, seen = url, {url}
+        for hops in range(self.max_redirects + 1):
+            host = (URL(current).host or "").lower()
+            async with self._slot(host, end, p) as granted:
+                if hops == 0:
+                    p.attempts += 1
+                p.phase, p.attempt_started = "request in flight", self._clock()
+                budget = min(self.settings.http_timeout_s, end - p.attempt_started)
+                p.cut_short = budget < self.settings.http_timeout_s
+                out = await exchange(self._session, current, headers, budget, self.settings.http_max_bytes,
+                                     {"host": host, "granted": granted})
+            if out.location is None:
+                return out
+            try:
+                nxt = str(URL(current).join(URL(out.location)))
+                _check_target(nxt, self.settings.offline)
+            except (ValueError, TypeError):
+                return Outcome(reason="redirect to an invalid URL", status=out.status)
+            except _GiveUp as exc:
+                return Outcome(reason=f"redirect refused: {exc}", status=out.status)
+            if nxt in seen:
+                return Outcome(reason=f"redirect loop (back to an earlier URL after {hops + 1} "
+                                       f"redirect{'s' if hops else ''})", status=out.status)
+            seen.add(nxt)
+            current = nxt
+        return Outcome(reason=f"too many redirects (more than {self.max_redirects})", status=out.status)
+
     @asynccontextmanager
-    async def _slot(self, host: str, end: float, p: "_Progress"):
-        """A free connection slot *and* a rate-limit slot for ``host``.
+    async def _slot(self, host: str, end: float, p: _Progress):
+        """A free connection slot *and* a rate-limit slot for ``host``; yields the grant time.
 
         Rate-limit waits happen before taking the semaphore, so a host that must wait does not
         hold connection slots other hosts could use; the window slot is taken only once the
@@ -293,77 +302,24 @@ class HttpClient:
                 continue
             p.phase = "waiting for a free connection slot"
             await self._sem.acquire()
-            if self.limiter.try_acquire(host):
+            granted = self.limiter.try_acquire(host)
+            if granted is not None:
                 break
             self._sem.release()
         try:
-            yield
+            yield granted
         finally:
             self._sem.release()
 
-    # -- one attempt ------------------------------------------------------------------------
+    async def _on_headers_sent(self, session, ctx, params) -> None:
+        """aiohttp trace hook: count the rate-limit grant from when the request really left."""
+        info = ctx.trace_request_ctx
+        if isinstance(info, dict) and info.get("granted") is not None:
+            now = self._clock()
+            self.limiter.mark_sent(info["host"], info["granted"], now)
+            info["granted"] = now
 
-    async def _attempt(self, url: str, headers: dict[str, str], budget: float) -> _Outcome:
-        assert self._session is not None
-        if budget <= 0:
-            return _Outcome(reason="no time left before the deadline", retry=False)
-        cap = self.settings.http_max_bytes
-        try:
-            async with asyncio.timeout(budget):
-                async with self._session.get(url, headers=headers,
-                                             max_redirects=self.max_redirects) as resp:
-                    out = _Outcome(status=resp.status, final_url=str(resp.url),
-                                   headers=_lower_headers(resp.headers))
-                    if resp.status == 304:
-                        out.not_modified = True
-                        return out
-                    if resp.status == 429:
-                        out.reason, out.retry = "HTTP 429", True
-                        out.retry_after = parse_retry_after(resp.headers.get("Retry-After"))
-                        return out
-                    if resp.status >= 500:
-                        out.reason, out.retry = f"HTTP {resp.status}", True
-                        return out
-                    if resp.status != 200:
-                        out.reason = f"HTTP {resp.status}"
-                        return out
-                    if resp.content_length is not None and resp.content_length > cap:
-                        resp.close()
-                        out.reason = (f"response larger than {_mb(cap)} cap "
-                                      f"(Content-Length {resp.content_length})")
-                        return out
-                    body = bytearray()
-                    async for chunk in resp.content.iter_chunked(_CHUNK):
-                        body += chunk
-                        if len(body) > cap:
-                            resp.close()  # stop reading; drops the connection
-                            out.reason = f"response larger than {_mb(cap)} cap"
-                            return out
-                    out.body = bytes(body)
-                    return out
-        except TimeoutError:
-            return _Outcome(reason=f"timed out after {budget:.1f}s", retry=True)
-        except aiohttp.TooManyRedirects as exc:
-            seen = [str(r.url) for r in exc.history]
-            loop = len(set(seen)) < len(seen)
-            what = "redirect loop" if loop else "too many redirects"
-            return _Outcome(reason=f"{what} (gave up after {len(seen)} redirects)",
-                            status=exc.status or None)
-        except (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError) as exc:
-            return _Outcome(reason=_scrub(f"invalid URL or redirect target: {type(exc).__name__}"))
-        except aiohttp.ClientConnectorError as exc:
-            why = exc.os_error.strerror or type(exc.os_error).__name__
-            return _Outcome(reason=f"cannot connect: {why}", retry=True)
-        except aiohttp.ClientPayloadError:
-            return _Outcome(reason="connection dropped mid-body", retry=True)
-        except aiohttp.ServerDisconnectedError:
-            return _Outcome(reason="server closed the connection without an answer", retry=True)
-        except aiohttp.ClientConnectionError as exc:
-            return _Outcome(reason=_scrub(f"connection error: {type(exc).__name__}"), retry=True)
-        except aiohttp.ClientError as exc:
-            return _Outcome(reason=_scrub(f"HTTP client error: {type(exc).__name__}: {exc}"))
-
-    def _remember(self, url: str, out: _Outcome, sent_etag: str | None, sent_lm: str | None) -> None:
+    def _remember(self, url: str, out: Outcome, sent_etag: str | None, sent_lm: str | None) -> None:
         """Store validators: the new ones from a good 200; on 304 the ones we sent (still valid)."""
         if self.validators is None:
             return
@@ -384,14 +340,6 @@ class HttpClient:
         log.warning("fetch failed: %s", r.error, extra={
             "host": host, "url": safe_url(r.url), "status": r.status, "reason": r.error,
             "attempts": r.attempts, "elapsed_s": round(r.elapsed_s, 3)})
-
-
-def _lower_headers(raw) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for k, v in raw.items():
-        k = k.lower()
-        out[k] = f"{out[k]}, {v}" if k in out else v
-    return out
 
 
 __all__ = ["FetchResult", "HttpClient", "MemoryValidatorCache", "ValidatorCache", "USER_AGENT", "safe_url"]

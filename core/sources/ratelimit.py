@@ -70,14 +70,17 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 def window_wait(grants: deque[float], now: float, limit: int, per: float) -> float:
     """Seconds until a new request may start under "``limit`` per ``per`` seconds".
 
-    ``grants`` holds the start times of earlier requests, oldest first; entries that left the
-    window are dropped from it (the only mutation). 0.0 means a request may start now.
+    ``grants`` holds the start times of earlier requests (in any order: a grant is moved to
+    its real send time once known); entries that left the window are dropped from it (the
+    only mutation). 0.0 means a request may start now.
     """
-    while grants and grants[0] <= now - per:
-        grants.popleft()
-    if len(grants) < limit:
+    live = sorted(t for t in grants if t > now - per)
+    if len(live) != len(grants):
+        grants.clear()
+        grants.extend(live)
+    if len(live) < limit:
         return 0.0
-    return grants[len(grants) - limit] + per - now
+    return live[len(live) - limit] + per - now
 
 
 class HostRateLimiter:
@@ -106,22 +109,37 @@ class HostRateLimiter:
         grants = self._grants.setdefault(host.lower(), deque())
         return window_wait(grants, self._clock(), *limit)
 
-    def try_acquire(self, host: str) -> bool:
-        """Take a slot for ``host`` if one is free now."""
+    def try_acquire(self, host: str) -> float | None:
+        """Take a slot for ``host`` if one is free now: the grant time, else None."""
+        now = self._clock()
         limit = self.limits.get(host.lower())
         if limit is None:
-            return True
+            return now
         grants = self._grants.setdefault(host.lower(), deque())
-        now = self._clock()
         if window_wait(grants, now, *limit) > 0:
-            return False
+            return None
         grants.append(now)
-        return True
+        return now
+
+    def mark_sent(self, host: str, granted: float, sent: float) -> None:
+        """Move a grant to the moment its request really left (after connecting).
+
+        Connection set-up can take longer for one request than for the next on a reused
+        connection; counting from the send time keeps the limit true as the server sees it.
+        """
+        grants = self._grants.get(host.lower())
+        if grants is None:
+            return
+        try:
+            grants.remove(granted)
+        except ValueError:
+            return
+        grants.append(max(granted, sent))
 
     async def acquire(self, host: str, until: float | None = None) -> bool:
         """Wait for and take a slot; False (nothing taken) if it would come after ``until``."""
         while True:
-            if self.try_acquire(host):
+            if self.try_acquire(host) is not None:
                 return True
             wait = self.wait_time(host)
             if until is not None and self._clock() + wait > until:

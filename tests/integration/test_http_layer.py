@@ -175,10 +175,34 @@ def test_a_50mb_body_is_capped_without_reading_it_all(fake_http: FakeHttpServer,
     assert not streamed.ok and not announced.ok
 
 
-def test_a_redirect_loop_is_named(fake_http: FakeHttpServer, fast):
-    r = fetch_one(fast, fake_http.fault("/loop", RedirectLoop()), max_redirects=5)
-    assert r.error == "redirect loop (gave up after 5 redirects)" and r.attempts == 1
-    assert len(fake_http.requests_for("/loop")) == 5
+def test_a_redirect_loop_is_named_at_its_first_repeat(fake_http: FakeHttpServer, fast):
+    fake_http.fault("/loop-a", Redirect("/loop-b"))
+    r = fetch_one(fast, fake_http.fault("/loop-b", Redirect("/loop-a")))
+    assert r.error == "redirect loop (back to an earlier URL after 2 redirects)" and r.attempts == 1
+    assert [q.path for q in fake_http.requests] == ["/loop-b", "/loop-a"]     # no hammering
+    self_loop = fetch_one(fast, fake_http.fault("/loop", RedirectLoop()))
+    assert self_loop.error == "redirect loop (back to an earlier URL after 1 redirect)"
+
+
+def test_a_long_redirect_chain_stops_at_the_limit(fake_http: FakeHttpServer, fast):
+    for i in range(10):
+        fake_http.fault(f"/r{i}", Redirect(f"/r{i + 1}"))
+    r = fetch_one(fast, fake_http.url("/r0"), max_redirects=3)
+    assert r.error == "too many redirects (more than 3)" and len(fake_http.requests) == 4
+
+
+def test_redirect_hops_are_rate_limited_and_guarded(fake_http: FakeHttpServer, fast):
+    fake_http.put("/new.rss", FEED)
+    fake_http.fault("/old.rss", Redirect("/new.rss"))
+    fake_http.fault("/older.rss", Redirect("/old.rss"))
+    # each hop takes a rate-limit slot: two hops fit a limit of 2, three do not
+    assert fetch_one(fast, fake_http.url("/old.rss"), host_limits={"127.0.0.1": (2, 30.0)}).ok
+    fake_http.requests.clear()
+    r = fetch_one(fast, fake_http.url("/older.rss"), host_limits={"127.0.0.1": (2, 30.0)})
+    assert r.error.startswith("rate limit for 127.0.0.1") and len(fake_http.requests) == 2
+    # a redirect to a real host is refused in offline mode, like a direct URL would be
+    away = fetch_one(fast, fake_http.fault("/away", Redirect("https://www.sec.gov/news/pressreleases.rss")))
+    assert away.error == "redirect refused: offline mode: not fetching from www.sec.gov"
 
 
 def test_429_with_a_small_retry_after_is_honoured(fake_http: FakeHttpServer, fast):
