@@ -30,9 +30,10 @@ METRIC_POLARITY: dict[str, int] = {
         "performance rating ratings guidance outlook forecast forecasts target estimate "
         "estimates expectations consensus cashflow cash-flow productivity efficiency "
         "competitiveness exports jobs employment workforce staff headcount occupancy "
-        "profitability payout buyback buybacks index ftse dax nasdaq dow s&p market markets "
-        "job personnel employees workers "
-        "price prices pricing value net-sales operating-profit order-book bookings "
+        "profitability payout buyback buybacks index ftse dax nasdaq dow s&p "
+        "job personnel employees workers stores plants mills factories branches outlets "
+        "shops inflows "
+        "value net-sales operating-profit order-book bookings "
         "market-share prospects gdp confidence liquidity solvency ratio returns return roe "
         "roi yield-on-cost recovery"
     ).split(), 1),
@@ -41,7 +42,8 @@ METRIC_POLARITY: dict[str, int] = {
         "impairment impairments writedown writedowns write-down write-downs provisions "
         "unemployment layoffs lay-offs redundancies deficit inflation risk risks churn delays "
         "defaults arrears complaints losses-per-share net-loss operating-loss burn leverage "
-        "gearing borrowings indebtedness penalties fines claims"
+        "gearing borrowings indebtedness penalties fines claims concerns concern doubts fears worries "
+        "outflows pressure pressures headwinds"
     ).split(), -1),
 }
 
@@ -58,7 +60,7 @@ DIRECTION: dict[str, int] = {
         "raise raises raised raising lift lifts lifted hike hikes hiked advance advances "
         "advanced rally rallies rallied recover recovers recovered beat beats beating "
         "outperform outperforms outperformed bigger larger stronger better above record "
-        "upgrade upgrades upgraded upbeat skyrocket skyrockets skyrocketed spike spikes spiked"
+        "create creates created creating open opens opened opening upgrade upgrades upgraded upbeat skyrocket skyrockets skyrocketed spike spikes spiked"
     ).split(), 1),
     **dict.fromkeys((
         "fall falls fell fallen falling decrease decreases decreased decreasing decline "
@@ -72,7 +74,8 @@ DIRECTION: dict[str, int] = {
         "slowed slowing slowdown diminish diminished deteriorate deteriorated deteriorating "
         "worse weaker smaller below downgrade downgrades downgraded erode eroded squeeze "
         "squeezed trim trims trimmed shed sheds reduction reductions contracted contracting tank tanks tanked slip "
-        "slips slipped underperform underperforms underperformed"
+        "slips slipped close closes closed closing depress depressed depresses skid skids "
+        "skidded underperform underperforms underperformed"
     ).split(), -1),
 }
 
@@ -85,7 +88,8 @@ FORWARD_FIRST = frozenset((
     "record above below beat beats beating miss misses missed trim trims trimmed shed sheds "
     "double doubled triple tripled halve halved improve improves improved strengthen "
     "strengthens strengthened expand expands expanded upgrade upgrades upgraded downgrade "
-    "downgrades downgraded squeeze squeezed high low increase decrease"
+    "downgrades downgraded squeeze squeezed high low increase decrease close closes "
+    "closed closing open opens opened opening create creates created creating"
 ).split())
 
 # Direction words that carry a meaning even without a named quantity ("Tesla plunges"), with
@@ -112,7 +116,9 @@ DIRECTION_ALONE: dict[str, float] = {
     **dict.fromkeys("miss misses missed underperform underperforms underperformed downgrade "
                     "downgrades downgraded".split(), -1.8),
     **dict.fromkeys("cut cuts slash slashes slashed shed sheds".split(), -1.0),
-    "up": 1.0, "down": -1.0, "higher": 0.8, "lower": -0.8,
+    "up": 0.6, "down": -0.6, "higher": 0.8, "lower": -0.8, 
+    "raise": 0.6, "raises": 0.6, "raised": 0.6, "raising": 0.6, "depressed": -1.2,
+    "skid": -1.2, "skids": -1.2, "skidded": -1.2,
 }
 
 # Verbs strong enough to weigh more when they move a named quantity.
@@ -145,7 +151,8 @@ _NEGATIVE = (
     "underperform underperformed downgrade downgraded plunge plunged slump slumped "
     "tumble tumbled crash crashed plummet plummeted slashed decline declined declining "
     "worst worse hurt hurts hit hits struggles struggling struggle troubled woes "
-    "problems problem difficulties difficult challenging pressure pressured"
+    "problems problem difficulties difficult challenging pressure pressured concerns "
+    "concern doubts fears worries spill invalidated rejects rejected reject"
 )
 _POSITIVE = (
     "profitable profitability record-high upgrade upgraded outperform outperformed bullish "
@@ -175,13 +182,22 @@ _MILD_POSITIVE = (
     "buy buys acquires stake takeover merger bid partners hires hire extends invest invests "
     "investment investments contract orders leading leader competitive streamline "
     "streamlining recruit recruits opens opened help helps bounce new-orders backs "
-    "innovative demand"
+    "innovative demand sells secure secures secured appoint appoints appointed support "
+    "supports tie-up alliance partner approves nod savings bestseller boomed prime employ "
+    "cooperate cooperation joint-venture helping order"
 )
-_MILD_NEGATIVE = "resigned resigns resign quits quit suspected expires expired temporary temporarily"
+_MILD_NEGATIVE = (
+    "resigned resigns resign quits quit suspected expires expired "
+    "settlement expensive tough outflows"
+)
+_MORE_NEGATIVE = (
+    "temporary temporarily"
+)
 
 FINANCE_LEXICON: dict[str, float] = {
     **dict.fromkeys(_MILD_POSITIVE.split(), 0.7),
     **dict.fromkeys(_MILD_NEGATIVE.split(), -0.8),
+    **dict.fromkeys(_MORE_NEGATIVE.split(), -1.2),
     **dict.fromkeys(_POSITIVE.split(), 1.5),
     **dict.fromkeys(_NEGATIVE.split(), -1.6),
     **dict.fromkeys(_NEGATIVE_STRONG.split(), -3.0),
@@ -199,7 +215,8 @@ GENERIC_OVERRIDES: dict[str, float] = {
         "agreements agree agreed demand gain gains cut cuts no bull bear default charge "
         "charges block miss misses missed increase increased decrease lower low high higher "
         "reach reached major significant growing expands allow ensure commitment positive tips "
-        "negative important safe safety great huge"
+        "negative important safe safety great huge cancer disease tumor friends admiral wells "
+        "heart jp"
     ).split(), 0.0),
 }
 # "positive"/"negative" are often literal in results text ("positive result", "negative
@@ -276,10 +293,18 @@ PHRASES: dict[str, str] = {
     **dict.fromkeys("set up|sets up|setting up|sign up|signs up|signed up|pick up|picks up|"
                     "picked up|up to|made up|make up|makes up|turn down|turned down|break down|"
                     "broken down|broke down|back up|follow up|line up|take up|took up|taken up|"
-                    "end up|ended up|carry out|carried out|no longer".split("|"), "_"),
+                    "end up|ended up|carry out|carried out|no longer|break up|breaks up|"
+                    "divide up|split up|shake up|shake-up|team up|teams up|step up|steps up|"
+                    "stepped up|open up|clean up|wrap up|up for|close to|closing price|close of|"
+                    "share capital|share issue|in order"
+                    .split("|"), "_"),
+    **dict.fromkeys("joint venture|join venture".split("|"), "joint-venture"),
+    **dict.fromkeys("share price|stock price|share prices|stock prices".split("|"), "shares"),
+    **dict.fromkeys("new high|record high|all-time high|new highs".split("|"), "record-high"),
+    **dict.fromkeys("new low|record low|all-time low|new lows".split("|"), "record-low"),
 }
 
 PHRASE_VALENCE: dict[str, float] = {
     "layoffs": -2.2, "workforce-cuts": -2.2, "cost-savings": 1.5, "profit-warning": -3.0,
-    "beat-expectations": 2.5, "miss-expectations": -2.5, "step-down": -0.8, "shutdown": -1.8,
+    "beat-expectations": 2.5, "record-low": -2.2, "miss-expectations": -2.5, "step-down": -0.8, "shutdown": -1.8,
 }

@@ -42,7 +42,9 @@ W_BOOST = 1.3        # sharply, significantly ...
 W_HEDGE = 0.8        # may, expects, plans ... damp the whole sentence
 NEGATE = -0.74       # VADER's own negation scalar
 ALPHA = 15.0         # VADER's normalisation constant
-NEUTRAL_BAND = 0.25  # |compound| below this is neutral
+BAND_PER_TOKEN = 0.025  # neutral band on the raw sum: 0.025 per token ...
+BAND_MIN = 0.1          # ... at least this (a headline with one mild word is not neutral)
+BAND_MAX = 1.5          # ... at most this (long texts still get a label)
 MAX_CHARS = 20_000   # longer texts are scored on their start: bounded time per text
 
 
@@ -235,10 +237,11 @@ def _merge_phrases(toks: list[str]) -> list[str]:
     return out
 
 
-def _raw(text: str) -> float:
+def features(text: str) -> tuple[float, int, bool]:
+    """(valence sum, token count, hedged) of one text, before damping and squashing."""
     toks = _merge_phrases(_TOKEN_RE.findall(text[:MAX_CHARS].lower()))
     if not toks:
-        return 0.0
+        return 0.0, 0, False
     used = bytearray(len(toks))
     total = _directions(toks, used) + _numbers(toks, used)
     hedged = False
@@ -253,26 +256,33 @@ def _raw(text: str) -> float:
             continue
         if i and toks[i - 1] in fl.BOOSTERS:
             v *= W_BOOST
-        if _negated(toks, i):
-            v *= NEGATE
-        total += v
-    return total * W_HEDGE if hedged else total
+        total += v * NEGATE if _negated(toks, i) else v
+    return total, len(toks), hedged
 
 
-def _label(c: float) -> str:
-    return "positive" if c >= NEUTRAL_BAND else "negative" if c <= -NEUTRAL_BAND else "neutral"
+def neutral_band(n_tokens: int) -> float:
+    """Half-width of the neutral band on the raw sum: wider for longer texts, whose general
+    words pile up small valences by chance; a headline's few words are chosen on purpose."""
+    return min(BAND_MAX, max(BAND_MIN, BAND_PER_TOKEN * n_tokens))
+
+
+def combine(raw: float, n_tokens: int, hedged: bool) -> Score:
+    """Squash the valence sum into a compound (VADER's formula) and label it."""
+    if hedged:
+        raw *= W_HEDGE
+    if not raw:
+        return NEUTRAL
+    c = round(max(-1.0, min(1.0, raw / math.sqrt(raw * raw + ALPHA))), 4)
+    band = neutral_band(n_tokens)
+    label = "positive" if raw >= band and c > 0 else "negative" if raw <= -band and c < 0 else "neutral"
+    return Score(c, label)
 
 
 def score(text: str) -> Score:
     """Finance-aware sentiment of one text; empty or blank text is neutral 0.0."""
     if not text or text.isspace():
         return NEUTRAL
-    raw = _raw(text)
-    if not raw:
-        return NEUTRAL
-    c = raw / math.sqrt(raw * raw + ALPHA)
-    c = round(max(-1.0, min(1.0, c)), 4)
-    return Score(c, _label(c))
+    return combine(*features(text))
 
 
 def score_batch(texts: list[str]) -> list[Score]:
