@@ -126,6 +126,25 @@ def test_acquire_refuses_a_slot_past_the_deadline_and_takes_nothing():
     assert clock.now == pytest.approx(1010.0)
 
 
+def test_a_grant_counts_from_when_its_request_really_left():
+    clock = FakeClock(0.0)
+    limiter = HostRateLimiter({"h": (1, 1.0)}, clock, clock.sleep)
+    granted = limiter.try_acquire("h")
+    assert granted == 0.0 and limiter.try_acquire("h") is None
+    limiter.mark_sent("h", granted, 0.3)          # connecting took 0.3 s
+    clock.now = 1.0
+    assert limiter.wait_time("h") == pytest.approx(0.3)   # the window runs from the send time
+    limiter.mark_sent("h", 12345.0, 1.0)          # an unknown grant changes nothing
+    assert limiter.wait_time("h") == pytest.approx(0.3)
+
+
+def test_window_wait_accepts_grants_out_of_order():
+    grants = deque([0.5, 0.1, 0.3])               # moved to their send times
+    assert window_wait(grants, 0.6, limit=3, per=1.0) == pytest.approx(0.5)   # 0.1 + 1.0 - 0.6
+    assert window_wait(grants, 1.15, limit=3, per=1.0) == 0.0
+    assert sorted(grants) == [0.3, 0.5]
+
+
 def test_limits_must_be_positive():
     with pytest.raises(ValueError):
         HostRateLimiter({"h": (0, 1.0)})
