@@ -260,20 +260,23 @@ def features(text: str) -> tuple[float, int, bool]:
     return total, len(toks), hedged
 
 
-def neutral_band(n_tokens: int) -> float:
+def neutral_band(n_tokens: int, per_token: float | None = None) -> float:
     """Half-width of the neutral band on the raw sum: wider for longer texts, whose general
     words pile up small valences by chance; a headline's few words are chosen on purpose."""
-    return min(BAND_MAX, max(BAND_MIN, BAND_PER_TOKEN * n_tokens))
+    per_token = BAND_PER_TOKEN if per_token is None else per_token
+    return min(BAND_MAX, max(BAND_MIN, per_token * n_tokens))
 
 
-def combine(raw: float, n_tokens: int, hedged: bool) -> Score:
-    """Squash the valence sum into a compound (VADER's formula) and label it."""
+def combine(raw: float, n_tokens: int, hedged: bool, per_token: float | None = None) -> Score:
+    """Squash the valence sum into a compound (VADER's formula) and label it.
+
+    ``per_token`` overrides the band's slope (the benchmark's cross-validation uses it)."""
     if hedged:
         raw *= W_HEDGE
     if not raw:
         return NEUTRAL
     c = round(max(-1.0, min(1.0, raw / math.sqrt(raw * raw + ALPHA))), 4)
-    band = neutral_band(n_tokens)
+    band = neutral_band(n_tokens, per_token)
     label = "positive" if raw >= band and c > 0 else "negative" if raw <= -band and c < 0 else "neutral"
     return Score(c, label)
 
