@@ -285,7 +285,7 @@ def call_with_timeout(fn, timeout_s: float, name: str = "yahoo-call"):
 def _describe_error(symbol: str, interval: str, exc: BaseException) -> str:
     from yfinance.exceptions import YFException, YFRateLimitError
 
-    text = str(exc).strip().replace("\n", " ")[:300]
+    text = str(exc).strip().replace("\n", " ").split(" See https://curl.se")[0][:300]
     if isinstance(exc, YFRateLimitError):
         return f"{symbol} {interval}: rate limited by Yahoo"
     if isinstance(exc, YFException):  # PricesMissing / TzMissing / TickerMissing ...
