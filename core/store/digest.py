@@ -57,3 +57,29 @@ def top_new_leads(store: Store, limit: int = 10) -> list[dict]:
             "SELECT * FROM leads WHERE status = 'new' "
             "ORDER BY score DESC NULLS LAST, posted_at DESC NULLS LAST, id LIMIT ?",
             params=[int(limit)]).pl().to_dicts()
+
+
+# ---- read-only answers for the Discord bot's slash commands ------------------------------
+
+def ticker_sentiment(store: Store, symbol: str, days: int = 7, now: datetime | None = None,
+                     n_headlines: int = 5) -> dict:
+    """News sentiment for one ticker over ``days`` (mean, count, by label), its latest signal,
+    and the newest headlines — from the store only."""
+    now = now or utcnow()
+    since = now - timedelta(days=days)
+    sym = symbol.upper()
+    with store.read() as con:
+        agg = con.sql(
+            "SELECT count(*), avg(sentiment), count(*) FILTER (WHERE sentiment_label = 'positive'), "
+            "count(*) FILTER (WHERE sentiment_label = 'negative') FROM news "
+            "WHERE list_contains(tickers, ?) AND coalesce(published_at, fetched_at) >= ?",
+            params=[sym, since]).fetchall()[0]
+        heads = con.sql(
+            "SELECT title, url, sentiment, coalesce(published_at, fetched_at) AS seen_at FROM news "
+            "WHERE list_contains(tickers, ?) AND coalesce(published_at, fetched_at) >= ? "
+            "ORDER BY seen_at DESC LIMIT ?", params=[sym, since, n_headlines]).pl().to_dicts()
+        sig = con.sql("SELECT * FROM signals WHERE symbol = ? ORDER BY day DESC LIMIT 1",
+                      params=[sym]).pl().to_dicts()
+    count, mean, pos, neg = agg
+    return {"symbol": sym, "days": days, "count": count, "mean": mean, "positive": pos, "negative": neg,
+            "headlines": heads, "signal": sig[0] if sig else None}
