@@ -125,3 +125,33 @@ def test_insert_is_idempotent_at_the_database(store):
     assert known_ids(store, "news", ["a", "z"]) == {"a"}
     with pytest.raises(ValueError):
         known_ids(store, "prices; drop table news", ["a"])
+
+
+def test_a_document_with_one_new_entry_is_parsed_in_full(store, settings):
+    def feed(n: int) -> bytes:
+        items = "".join(f"<item><title>Story number {i} about rates</title><link>https://n.test/s{i}</link></item>"
+                        for i in range(n))
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>n</title>{items}</channel></rss>'.encode()
+
+    assert ingest_documents(store, settings, "news", [("n", feed(3), {})]).counts.new == 3
+    unchanged = ingest_documents(store, settings, "news", [("n", feed(3), {})]).documents[0]
+    assert (unchanged.status, unchanged.counts.fetched, unchanged.counts.duplicate) == ("ok", 3, 3)
+    grown = ingest_documents(store, settings, "news", [("n", feed(4), {})]).counts
+    assert (grown.fetched, grown.new, grown.duplicate) == (4, 1, 3)
+    assert _count(store, "news") == 4
+
+
+def test_seed_fills_an_empty_store_once(store, settings):
+    from core.seed import seed_if_empty
+
+    first = seed_if_empty(store, settings)
+    assert first["keywords_added"] > 0
+    assert first["sample_new"]["news"] == 125 and first["sample_new"]["leads"] > 0
+    assert all(r["status"] != "error" or r["kind"] == "prices" for r in first["sample"])
+    with store.read() as con:
+        platforms = {r[0] for r in con.execute("SELECT DISTINCT platform FROM leads").fetchall()}
+        feeds = con.execute("SELECT count(*) FROM feeds").fetchone()[0]
+    assert {"hn", "reddit"} <= platforms and feeds > 0  # the demo inbox shows both platforms
+    second = seed_if_empty(store, settings)
+    assert second["keywords_added"] == 0 and second["sample"].startswith("skipped")
+    assert _count(store, "news") == 125

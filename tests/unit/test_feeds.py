@@ -132,3 +132,17 @@ def test_registry_picks_adapters():
     res = parse_document(HN_JSON.read_bytes(), {}, source="hn", kind="leads")
     assert len(res.items) == 2
     assert parse_document(HN_JSON.read_bytes(), {}, source="hn", kind="news").error
+
+
+@pytest.mark.parametrize("path", sorted(FEEDS.glob("*")), ids=lambda p: p.name)
+def test_quick_keys_agree_with_the_full_parse(path):
+    """The fast path may only skip a document when its keys are exactly the full parse's."""
+    from core.sources.feeds import quick_keys
+
+    body = path.read_bytes()
+    keys = quick_keys(body)
+    full = parse_feed(body, {}, source="x", kind="news")
+    if full.problems or full.error:
+        assert keys is None or full.rejected  # malformed: always the full parse
+    if keys is not None and not full.rejected and not full.problems:
+        assert keys == [(i.url, i.guid) for i in full.items]
