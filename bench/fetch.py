@@ -27,7 +27,7 @@ FEED = (Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "http" /
 
 
 def tightest_window(times: list[float], limit: int) -> float:
-    """Shortest span that held ``limit + 1`` request arrivals (inf if there were never that many).
+    """Shortest span that held ``limit + 1`` request arrivals (inf if there never were that many).
 
     The limit holds when this is at least ``per``; the server's arrival times carry a few ms of
     scheduling jitter (the fake shares the process and the GIL with the client).
@@ -57,12 +57,13 @@ async def batch(settings: Settings, urls: list[str], limits) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--feeds", type=int, default=50)
-    ap.add_argument("--quick", action="store_true", help="20 feeds")
+    ap.add_argument("--quick", action="store_true", help="20 feeds, limit 10 per window")
     ap.add_argument("--delay", type=float, default=0.2, help="server answer delay per feed (s)")
-    ap.add_argument("--limit", type=int, default=20, help="per-host limit: requests ...")
+    ap.add_argument("--limit", type=int, default=None, help="per-host limit: requests ... (20; 10 with --quick)")
     ap.add_argument("--per", type=float, default=0.25, help="... per this many seconds")
     args = ap.parse_args()
     n = 20 if args.quick else args.feeds
+    args.limit = args.limit or (10 if args.quick else 20)
     limits = {"127.0.0.1": (args.limit, args.per)}
     base = Settings(_env_file=None, http_timeout_s=10.0, http_deadline_s=60.0)
 
