@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 OVERLAP_BARS = 3  # stored bars fetched again each run: revisions land, re-basing shows
 CLOSE_TOLERANCE = 0.005  # a close differing by more than 0.5% is on another split basis
+MAX_FILE_BYTES = 50_000_000  # a replayed price file larger than this is refused
 ADJ_TOLERANCE = 1e-4  # an adjustment factor (adj_close/close) moved by >0.01%: a new dividend
 
 
@@ -219,6 +220,9 @@ def replay_price_file(store: Store, path: str | Path, symbol: str | None = None,
     out = {"file": str(path), "kind": "prices", "status": "error", "fetched": 0, "new": 0,
            "duplicate": 0, "rejected": 0, "reason": ""}
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            out["reason"] = f"file too large ({path.stat().st_size} bytes, limit {MAX_FILE_BYTES})"
+            return out
         data = read_price_file(path, symbol.upper() if symbol else None, interval)
     except ChartError as exc:
         out["reason"] = str(exc)

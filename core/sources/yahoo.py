@@ -135,7 +135,7 @@ def normalise_chart(symbol: str, interval: str, timestamps: list, quote: dict,
         vol = _num(cols["volume"][i])
         key = bar_key(stamp, interval, tz)
         seen[key] = PriceBar(symbol, interval, key, o, h, lo, c, _num(adj[i]),
-                             int(vol) if vol is not None else None)
+                             int(vol) if vol is not None and 0 <= vol < 2**63 else None)
     out.bars = [seen[k] for k in sorted(seen)]
     if bad:
         out.rejected = bad

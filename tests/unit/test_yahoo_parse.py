@@ -125,6 +125,17 @@ def test_csv_in_yfinance_layout_gives_the_same_bars_as_the_chart(split_chart):
     assert data.splits == split_chart.splits and data.dividends == split_chart.dividends
 
 
+@hsettings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["2020-01-02", "2020-13-40", "", "x", "2020-01-03 00:00:00-05:00"]),
+                          st.sampled_from(["1.5", "", "nan", "-2", "abc", "1e400", "1e300", "0"])), max_size=12))
+def test_csv_parser_never_crashes_on_odd_rows(rows):
+    text = "Date,Open,High,Low,Close,Adj Close,Volume\n" + "".join(
+        f"{d},{v},{v},{v},{v},{v},{v}\n" for d, v in rows)
+    data = parse_history_csv(text, "AAPL")
+    assert len(data.bars) + data.rejected <= len(rows)
+    assert all(b.close > 0 for b in data.bars)
+
+
 def test_csv_without_a_close_column_is_refused():
     with pytest.raises(ChartError, match="not a yfinance CSV"):
         parse_history_csv("when,price\n2020-01-02,3\n", "AAPL")
