@@ -32,7 +32,7 @@ METRIC_POLARITY: dict[str, int] = {
         "competitiveness exports jobs employment workforce staff headcount occupancy "
         "profitability payout buyback buybacks index ftse dax nasdaq dow s&p "
         "job personnel employees workers stores plants mills factories branches outlets "
-        "shops inflows "
+        "shops inflows operations facility facilities factory plant unit units people persons "
         "value net-sales operating-profit order-book bookings "
         "market-share prospects gdp confidence liquidity solvency ratio returns return roe "
         "roi yield-on-cost recovery"
@@ -73,9 +73,10 @@ DIRECTION: dict[str, int] = {
         "halved plummet plummets plummeted crash crashes crashed sag sags sagged slow slows "
         "slowed slowing slowdown diminish diminished deteriorate deteriorated deteriorating "
         "worse weaker smaller below downgrade downgrades downgraded erode eroded squeeze "
-        "squeezed trim trims trimmed shed sheds reduction reductions contracted contracting tank tanks tanked slip "
+        "squeezed trim trims trimmed shed sheds reduction reductions contracted contracting tanked slip "
         "slips slipped close closes closed closing depress depressed depresses skid skids "
-        "skidded underperform underperforms underperformed"
+        "skidded stop stops stopped halt halts halted suspend suspends suspended discontinue "
+        "discontinues discontinued underperform underperforms underperformed"
     ).split(), -1),
 }
 
@@ -89,15 +90,16 @@ FORWARD_FIRST = frozenset((
     "double doubled triple tripled halve halved improve improves improved strengthen "
     "strengthens strengthened expand expands expanded upgrade upgrades upgraded downgrade "
     "downgrades downgraded squeeze squeezed high low increase decrease close closes "
-    "closed closing open opens opened opening create creates created creating"
+    "closed closing open opens opened opening create creates created creating stop stops "
+    "stopped halt halts halted suspend suspends suspended discontinue discontinues discontinued"
 ).split())
 
 # Direction words that carry a meaning even without a named quantity ("Tesla plunges"), with
 # the valence used then. Words not listed here count only when a quantity is found.
 DIRECTION_ALONE: dict[str, float] = {
     **dict.fromkeys("plunge plunges plunged plunging plummet plummets plummeted crash crashes "
-                    "crashed tumble tumbles tumbled slump slumps slumped tank tanks tanked "
-                    "sink sinks sank".split(), -2.0),
+                    "crashed tumble tumbles tumbled slump slumps slumped tanked "
+                    "sinks sank".split(), -2.0),
     **dict.fromkeys("soar soars soared soaring surge surges surged surging skyrocket "
                     "skyrockets skyrocketed rally rallies rallied rebound rebounds "
                     "rebounded".split(), 2.0),
@@ -118,14 +120,16 @@ DIRECTION_ALONE: dict[str, float] = {
     **dict.fromkeys("cut cuts slash slashes slashed shed sheds".split(), -1.0),
     "up": 0.6, "down": -0.6, "higher": 0.8, "lower": -0.8, 
     "raise": 0.6, "raises": 0.6, "raised": 0.6, "raising": 0.6, "depressed": -1.2,
-    "skid": -1.2, "skids": -1.2, "skidded": -1.2,
+    "skid": -1.2, "skids": -1.2, "skidded": -1.2, "weaker": -0.8, "stronger": 0.8,
+    **dict.fromkeys("stop stops stopped halt halts halted suspend suspends suspended discontinue "
+                    "discontinues discontinued".split(), -1.2),
 }
 
 # Verbs strong enough to weigh more when they move a named quantity.
 STRONG_DIRECTION = frozenset((
     "plunge plunges plunged plunging soar soars soared soaring surge surges surged surging "
     "slump slumps slumped tumble tumbles tumbled plummet plummets plummeted crash crashes "
-    "crashed skyrocket skyrockets skyrocketed jump jumps jumped tank tanks tanked double "
+    "crashed skyrocket skyrockets skyrocketed jump jumps jumped tanked double "
     "doubled triple tripled halve halved slash slashes slashed"
 ).split())
 
@@ -244,6 +248,17 @@ BOOSTERS = frozenset((
     "steeply heavily very massive massively"
 ).split())
 
+# Words that soften the move next to them ("fell slightly").
+DAMPENERS = frozenset("slightly marginally somewhat modestly little mildly".split())
+
+# Currency words, normalised, so that "EUR 10 mn ( USD 13.2 mn )" is read as a conversion.
+CURRENCY: dict[str, str] = {
+    **dict.fromkeys("eur euro euros € eurm".split(), "eur"),
+    **dict.fromkeys("usd $ dollars dollar usdm".split(), "usd"),
+    **dict.fromkeys("gbp £ pounds pound stg".split(), "gbp"),
+    **{c: c for c in "sek nok dkk rub jpy cny chf".split()},
+}
+
 # Tokens that end the window a direction word searches for its quantity.
 CLAUSE_BREAKS = frozenset((
     "; . while whereas but although though however meanwhile despite after as"
@@ -299,6 +314,9 @@ PHRASES: dict[str, str] = {
                     "share capital|share issue|in order"
                     .split("|"), "_"),
     **dict.fromkeys("joint venture|join venture".split("|"), "joint-venture"),
+    **dict.fromkeys("in red|in the red|into the red|into red|in loss".split("|"), "in-the-red"),
+    **dict.fromkeys("in black|in the black|into the black|back to profit".split("|"),
+                    "in-the-black"),
     **dict.fromkeys("share price|stock price|share prices|stock prices".split("|"), "shares"),
     **dict.fromkeys("new high|record high|all-time high|new highs".split("|"), "record-high"),
     **dict.fromkeys("new low|record low|all-time low|new lows".split("|"), "record-low"),
@@ -306,5 +324,5 @@ PHRASES: dict[str, str] = {
 
 PHRASE_VALENCE: dict[str, float] = {
     "layoffs": -2.2, "workforce-cuts": -2.2, "cost-savings": 1.5, "profit-warning": -3.0,
-    "beat-expectations": 2.5, "record-low": -2.2, "miss-expectations": -2.5, "step-down": -0.8, "shutdown": -1.8,
+    "beat-expectations": 2.5, "record-low": -2.2, "in-the-red": -2.2, "in-the-black": 2.2, "miss-expectations": -2.5, "step-down": -0.8, "shutdown": -1.8,
 }

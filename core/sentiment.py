@@ -39,6 +39,7 @@ W_RULE = 2.2         # a direction tied to a quantity ("profit rose")
 W_NUMBER = 2.0       # a number comparison tied to a quantity ("EUR 5 mn vs EUR 4 mn")
 W_STRONG = 1.4       # plunge, soar, surge ... weigh more
 W_BOOST = 1.3        # sharply, significantly ...
+W_DAMPEN = 0.6       # slightly, marginally ...
 W_HEDGE = 0.8        # may, expects, plans ... damp the whole sentence
 NEGATE = -0.74       # VADER's own negation scalar
 ALPHA = 15.0         # VADER's normalisation constant
@@ -56,10 +57,12 @@ class Score(NamedTuple):
 NEUTRAL = Score(0.0, "neutral")
 
 _TOKEN_RE = re.compile(
-    r"[a-z][a-z0-9&'\-]*[a-z0-9]|[a-z]"
+    r"(?:eur|usd|sek|nok|dkk|gbp|rub)(?=\d)"  # "EUR5.4m" is a currency and a number
+    r"|[a-z][a-z0-9&'\-]*[a-z0-9]|[a-z]"
     r"|(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?"
     r"|[;.,():!?%$£€]"
 )
+_SPLIT_DECIMAL_RE = re.compile(r"(\d) \.(\d)")  # "EUR0 .38" in wire text is 0.38
 _NUMBER_RE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 _THOUSANDS_RE = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
@@ -69,7 +72,8 @@ def _build_lexicon() -> dict[str, float]:
     base.update(fl.GENERIC_OVERRIDES)
     base.update(fl.FINANCE_LEXICON)
     base.update(fl.ADJECTIVE_OF_RESULT)
-    return {w: v for w, v in base.items() if v}
+    # VADER also lists numbers (police codes like "187") and emoticons: not words here
+    return {w: v for w, v in base.items() if v and w[0].isalpha()}
 
 
 LEXICON = _build_lexicon()
@@ -80,6 +84,9 @@ for _p, _tok in fl.PHRASES.items():
     _PHRASES.setdefault(_words[0], {})[_words] = _tok
 _PHRASE_LENGTHS = sorted({len(k) for d in _PHRASES.values() for k in d}, reverse=True)
 _METRIC = fl.METRIC_POLARITY
+_METRIC_WEIGHT = fl.METRIC_WEIGHT
+# a quantity after these belongs to another clause ("fell to a low on debt concerns")
+_FORWARD_STOPS = frozenset(", on amid over from due because since".split())
 _DIRECTION = fl.DIRECTION
 
 
@@ -122,7 +129,7 @@ def _find_metric(toks: list[str], i: int, claimed: bytearray) -> int | None:
     def forward() -> int | None:
         for j in range(i + 1, min(n, i + 6)):
             t = toks[j]
-            if t in fl.CLAUSE_BREAKS or t == ",":
+            if t in fl.CLAUSE_BREAKS or t in _FORWARD_STOPS:
                 return None
             if t in _METRIC and not claimed[j]:
                 return j
@@ -145,7 +152,7 @@ def _directions(toks: list[str], used: bytearray) -> float:
         nxt = toks[i + 1] if i + 1 < n else ""
         m = _find_metric(toks, i, used)
         if m is not None:
-            v = W_RULE * d * _METRIC[toks[m]]
+            v = W_RULE * d * _METRIC[toks[m]] * _METRIC_WEIGHT.get(toks[m], 1.0)
             if t in fl.STRONG_DIRECTION:
                 v *= W_STRONG
             used[m] = 1
@@ -153,6 +160,8 @@ def _directions(toks: list[str], used: bytearray) -> float:
             v = fl.DIRECTION_ALONE.get(t, 0.0)
         if (i and toks[i - 1] in fl.BOOSTERS) or nxt in fl.BOOSTERS:
             v *= W_BOOST
+        elif (i and toks[i - 1] in fl.DAMPENERS) or nxt in fl.DAMPENERS:
+            v *= W_DAMPEN
         if v and _negated(toks, i):
             v *= NEGATE
         used[i] = 1
@@ -177,6 +186,15 @@ def _looks_like_year(tok: str, value: float) -> bool:
     return "." not in tok and 1980 <= value <= 2035
 
 
+def _currency(toks: list[str], start: int, stop: int) -> str | None:
+    """The currency named in toks[start:stop], normalised ("euro" -> "eur"), or None."""
+    for t in toks[max(0, start):stop]:
+        c = fl.CURRENCY.get(t)
+        if c is not None:
+            return c
+    return None
+
+
 def _numbers(toks: list[str], used: bytearray) -> float:
     """Comparisons of two amounts with no direction word: "X compared with Y", "X ( Y )"."""
     total = 0.0
@@ -194,6 +212,9 @@ def _numbers(toks: list[str], used: bytearray) -> float:
             continue
         if _looks_like_year(toks[xi], x) or _looks_like_year(toks[yi], y):
             continue
+        cx, cy = _currency(toks, xi - 3, min(xi + 3, j)), _currency(toks, j + 1, yi + 3)
+        if cx and cy and cx != cy:
+            continue  # "EUR 10 mn ( USD 13.2 mn )" is a conversion, not a change
         first = min(xi, yi)
         if any(used[k] and toks[k] in _DIRECTION for k in range(max(0, first - 7), first)):
             continue  # "rose to X from Y": the verb already counted
@@ -209,7 +230,7 @@ def _numbers(toks: list[str], used: bytearray) -> float:
         pol = _METRIC[toks[m]]
         if pol < 0:
             x, y = abs(x), abs(y)
-        v = W_NUMBER * (1 if x > y else -1) * pol
+        v = W_NUMBER * (1 if x > y else -1) * pol * _METRIC_WEIGHT.get(toks[m], 1.0)
         used[m] = 1
         total += v
     return total
@@ -239,7 +260,10 @@ def _merge_phrases(toks: list[str]) -> list[str]:
 
 def features(text: str) -> tuple[float, int, bool]:
     """(valence sum, token count, hedged) of one text, before damping and squashing."""
-    toks = _merge_phrases(_TOKEN_RE.findall(text[:MAX_CHARS].lower()))
+    text = text[:MAX_CHARS].lower()
+    if " ." in text:
+        text = _SPLIT_DECIMAL_RE.sub(r"\1.\2", text)
+    toks = _merge_phrases(_TOKEN_RE.findall(text))
     if not toks:
         return 0.0, 0, False
     used = bytearray(len(toks))
