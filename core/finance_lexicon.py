@@ -188,7 +188,7 @@ _MILD_POSITIVE = (
     "streamlining recruit recruits opens opened help helps bounce new-orders backs "
     "innovative demand sells secure secures secured appoint appoints appointed support "
     "supports tie-up alliance partner approves nod savings bestseller boomed prime employ "
-    "cooperate cooperation joint-venture helping order"
+    "cooperate cooperation joint-venture helping order acquitted"
 )
 _MILD_NEGATIVE = (
     "resigned resigns resign quits quit suspected expires expired "
@@ -305,15 +305,20 @@ PHRASES: dict[str, str] = {
     **dict.fromkeys("step down|steps down|stepped down|stepping down".split("|"), "step-down"),
     **dict.fromkeys("shut down|shuts down|shutting down|close down|closes down|wind down|"
                     "winds down".split("|"), "shutdown"),
-    **dict.fromkeys("set up|sets up|setting up|sign up|signs up|signed up|pick up|picks up|"
-                    "picked up|up to|made up|make up|makes up|turn down|turned down|break down|"
+    **dict.fromkeys("set up|sets up|setting up|sign up|signs up|signed up|up to|made up|make up|makes up|turn down|turned down|break down|"
                     "broken down|broke down|back up|follow up|line up|take up|took up|taken up|"
-                    "end up|ended up|carry out|carried out|no longer|break up|breaks up|"
+                    "end up|carry out|carried out|no longer|break up|breaks up|"
                     "divide up|split up|shake up|shake-up|team up|teams up|step up|steps up|"
                     "stepped up|open up|clean up|wrap up|up for|close to|closing price|close of|"
                     "share capital|share issue|in order"
                     .split("|"), "_"),
     **dict.fromkeys("joint venture|join venture".split("|"), "joint-venture"),
+    **dict.fromkeys("pick up|picks up|picked up|picking up".split("|"), "rose"),
+    **dict.fromkeys("closed up|ended up|finished up|closes up".split("|"), "up"),
+    **dict.fromkeys("closed down|ended down|finished down".split("|"), "down"),
+    **dict.fromkeys("closed higher|ended higher|finished higher".split("|"), "higher"),
+    **dict.fromkeys("closed lower|ended lower|finished lower".split("|"), "lower"),
+    **dict.fromkeys("closed at|closes at|close at".split("|"), "_"),
     **dict.fromkeys("in red|in the red|into the red|into red|in loss".split("|"), "in-the-red"),
     **dict.fromkeys("in black|in the black|into the black|back to profit".split("|"),
                     "in-the-black"),
