@@ -226,7 +226,9 @@ def parse_history_csv(text: str, symbol: str, interval: str = "1d",
         except ValueError:
             bad_dates += 1
             continue
-        if moment.tzinfo is None:
+        if is_daily(interval):  # the date as written is the trading day, whatever the offset
+            moment = datetime(moment.year, moment.month, moment.day, 12, tzinfo=tz)
+        elif moment.tzinfo is None:
             moment = moment.replace(tzinfo=tz)
         t = moment.timestamp()
         stamps.append(t)

@@ -136,6 +136,13 @@ def test_csv_parser_never_crashes_on_odd_rows(rows):
     assert all(b.close > 0 for b in data.bars)
 
 
+def test_csv_daily_dates_keep_their_written_trading_day():
+    text = ("Date,Open,High,Low,Close,Adj Close,Volume,Dividends,Stock Splits\n"
+            "2020-01-06 00:00:00+09:00,1,1,1,2,2,5,0,0\n2020-01-07,1,1,1,3,3,5,0,0\n")
+    data = parse_history_csv(text, "7203.T", "1d")
+    assert [b.ts for b in data.bars] == [datetime(2020, 1, 6), datetime(2020, 1, 7)]
+
+
 def test_csv_without_a_close_column_is_refused():
     with pytest.raises(ChartError, match="not a yfinance CSV"):
         parse_history_csv("when,price\n2020-01-02,3\n", "AAPL")
