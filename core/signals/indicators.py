@@ -36,26 +36,25 @@ REQUIRED = ["symbol", "ts", "open", "high", "low", "close", "volume"]
 _IDX = "__idx"
 
 
-def _seeded_ewm(x: pl.Expr, seed: pl.Expr, start: int, alpha: float) -> pl.Expr:
-    """Recursive smoothing that starts at row ``start`` with value ``seed`` (TA-Lib style)."""
+def _after(expr: pl.Expr, first: int) -> pl.Expr:
+    """``expr`` from each symbol's row ``first`` on, null before.
+
+    Rolling windows and diffs run over the whole (symbol, ts)-sorted column without ``.over``:
+    only a symbol's first rows can reach into the previous symbol, and exactly those rows are
+    warm-up rows, nulled here. Only the recursive smoothers need ``.over("symbol")``.
+    """
+    return pl.when(pl.col(_IDX) >= first).then(expr)
+
+
+def _seed_input(x: pl.Expr, seed: pl.Expr, start: int) -> pl.Expr:
+    """The series a recursive smoother runs over: null before ``start``, ``seed`` at ``start``."""
     idx = pl.col(_IDX)
-    series = (
-        pl.when(idx < start).then(None)
-        .when(idx == start).then(seed)
-        .otherwise(x)
-    )
-    return series.ewm_mean(alpha=alpha, adjust=False)
+    return pl.when(idx < start).then(None).when(idx == start).then(seed).otherwise(x)
 
 
-def _ema(x: pl.Expr, n: int, start: int | None = None) -> pl.Expr:
-    """TA-Lib EMA(n) whose seed is the mean of the n values ending at ``start``."""
-    start = n - 1 if start is None else start
-    return _seeded_ewm(x, x.rolling_mean(n), start, 2.0 / (n + 1))
-
-
-def _wilder(x: pl.Expr, n: int) -> pl.Expr:
-    """Wilder smoothing of a series that starts at row 1 (diffs, true ranges), seeded at row n."""
-    return _seeded_ewm(x, x.rolling_mean(n), n, 1.0 / n)
+def _smooth(name: str, alpha: float) -> pl.Expr:
+    """Recursive smoothing per symbol, starting at the first non-null (the seed) of ``name``."""
+    return pl.col(name).ewm_mean(alpha=alpha, adjust=False).over("symbol")
 
 
 def indicators(bars: pl.DataFrame) -> pl.DataFrame:
@@ -70,48 +69,54 @@ def indicators(bars: pl.DataFrame) -> pl.DataFrame:
     df = bars.sort("symbol", "ts").with_columns(
         pl.col("open", "high", "low", "close").cast(pl.Float64),
         pl.col("volume").cast(pl.Float64).alias("__vol"),
+        pl.int_range(pl.len()).over("symbol").alias(_IDX),
     )
-    by = "symbol"
-    close = pl.col("close")
+    close, vol = pl.col("close"), pl.col("__vol")
     prev_close = close.shift(1)
-
-    # stage 1: row index, one-step pieces
+    # stage 1: one-step pieces and windows (TA-Lib's TRANGE starts at row 1: it needs a prior close)
     df = df.with_columns(
-        pl.int_range(pl.len()).over(by).alias(_IDX),
-        close.diff().over(by).alias("__diff"),
-        (pl.max_horizontal(pl.col("high"), prev_close) - pl.min_horizontal(pl.col("low"), prev_close))
-        .over(by).alias("__tr"),
+        _after(close.diff(), 1).alias("__diff"),
+        _after(pl.max_horizontal(pl.col("high"), prev_close)
+               - pl.min_horizontal(pl.col("low"), prev_close), 1).alias("__tr"),
+        _after(close.rolling_mean(20), 19).alias("sma_20"),
+        _after(close.rolling_std(20, ddof=0), 19).alias("__std20"),
+        _after(vol.rolling_mean(20), 19).alias("__vmean"),
+        _after(vol.rolling_std(20, ddof=0), 19).alias("__vstd"),
     )
-    idx = pl.col(_IDX)
-    diff = pl.col("__diff")
-    # TA-Lib's TRANGE starts at row 1 (needs a previous close)
-    tr = pl.when(idx >= 1).then(pl.col("__tr"))
-
-    # stage 2: the smoothed pieces
+    gain = pl.col("__diff").clip(lower_bound=0.0)
+    loss = (-pl.col("__diff")).clip(lower_bound=0.0)
+    tr = pl.col("__tr")
+    # stage 2: inputs of the recursive smoothers, each seeded by a simple mean (rows are inside
+    # one symbol because the seed row is at or past the window length)
     df = df.with_columns(
-        close.rolling_mean(20).over(by).alias("sma_20"),
-        _ema(close, 20).over(by).alias("ema_20"),
-        close.rolling_std(20, ddof=0).over(by).alias("__std20"),
-        _wilder(diff.clip(lower_bound=0.0), 14).over(by).alias("__gain"),
-        _wilder((-diff).clip(lower_bound=0.0), 14).over(by).alias("__loss"),
-        _wilder(tr, 14).over(by).alias("atr_14"),
-        (_ema(close, 12, start=25) - _ema(close, 26)).over(by).alias("__macd"),
-        pl.col("__vol").rolling_mean(20).over(by).alias("__vmean"),
-        pl.col("__vol").rolling_std(20, ddof=0).over(by).alias("__vstd"),
+        _seed_input(close, close.rolling_mean(20), 19).alias("__ema20_in"),
+        _seed_input(close, close.rolling_mean(12), 25).alias("__fast_in"),
+        _seed_input(close, close.rolling_mean(26), 25).alias("__slow_in"),
+        _seed_input(gain, gain.rolling_mean(14), 14).alias("__gain_in"),
+        _seed_input(loss, loss.rolling_mean(14), 14).alias("__loss_in"),
+        _seed_input(tr, tr.rolling_mean(14), 14).alias("__tr_in"),
+    )
+    df = df.with_columns(
+        _smooth("__ema20_in", 2.0 / 21).alias("ema_20"),
+        (_smooth("__fast_in", 2.0 / 13) - _smooth("__slow_in", 2.0 / 27)).alias("__macd"),
+        _smooth("__gain_in", 1.0 / 14).alias("__gain"),
+        _smooth("__loss_in", 1.0 / 14).alias("__loss"),
+        _smooth("__tr_in", 1.0 / 14).alias("atr_14"),
     )
     macd = pl.col("__macd")
-    signal = _seeded_ewm(macd, macd.rolling_mean(9), 33, 2.0 / 10).over(by)
+    df = df.with_columns(_seed_input(macd, macd.rolling_mean(9), 33).alias("__signal_in"))
+    idx = pl.col(_IDX)
     gain, loss = pl.col("__gain"), pl.col("__loss")
     up_down = gain + loss
     df = df.with_columns(
         pl.when(up_down.abs() < 1e-8).then(0.0).otherwise(100.0 * gain / up_down).alias("rsi_14"),
         pl.when(idx >= 33).then(macd).alias("macd"),
-        signal.alias("macd_signal"),
+        _smooth("__signal_in", 2.0 / 10).alias("macd_signal"),
         pl.col("sma_20").alias("bb_mid"),
         (pl.col("sma_20") + 2.0 * pl.col("__std20")).alias("bb_upper"),
         (pl.col("sma_20") - 2.0 * pl.col("__std20")).alias("bb_lower"),
         pl.when(pl.col("__vstd") > 0)
-        .then((pl.col("__vol") - pl.col("__vmean")) / pl.col("__vstd"))
+        .then((vol - pl.col("__vmean")) / pl.col("__vstd"))
         .otherwise(pl.when(pl.col("__vstd").is_not_null()).then(0.0))
         .alias("volume_z_20"),
     ).with_columns(
