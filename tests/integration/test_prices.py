@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import polars as pl
 import pytest
+import yfinance  # noqa: F401  (its import adds a warnings filter; done before the tests' own)
 
 from core.prices import ingest_prices, replay_price_file
 from core.store.prices import count_prices, last_bar_ts, price_history
