@@ -43,7 +43,7 @@ def candles(bars: pl.DataFrame, indicators: pl.DataFrame | None, sentiment: pl.D
         for col in indicators.columns:
             if col == x_col or indicators[col].dtype not in (pl.Float64, pl.Float32):
                 continue
-            if col.lower().startswith(("sma", "ema", "bb", "vwap")):
+            if col.lower().startswith(("sma", "ema", "bb_upper", "bb_lower", "vwap")):
                 fig.add_scatter(x=indicators[x_col].to_list(), y=indicators[col].to_list(), name=col,
                                 mode="lines", line=dict(width=1), row=1, col=1)
     if markers is not None and not markers.is_empty():

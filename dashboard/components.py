@@ -95,15 +95,14 @@ def render_embed(embed: dict) -> None:
         if embed.get("title"):
             st.text(str(embed["title"]))
         if embed.get("url"):
-            st.caption(str(embed["url"]))
+            st.text(str(embed["url"]))
         if embed.get("description"):
             st.text(str(embed["description"]))
         for field in embed.get("fields") or []:
-            st.caption(str(field.get("name", "")))
-            st.text(str(field.get("value", "")))
+            st.text(f"{field.get('name', '')}: {field.get('value', '')}")
         footer = embed.get("footer")
         if isinstance(footer, dict) and footer.get("text"):
-            st.caption(str(footer["text"]))
+            st.text(str(footer["text"]))
 
 
 def post_report(report) -> None:

@@ -291,16 +291,22 @@ def post_history(limit: int = 200, status: str | None = None) -> pl.DataFrame:
     return _post_history(_key(), limit, status)
 
 
-def post_counts() -> pl.DataFrame:
+@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+def _post_counts(path: str) -> pl.DataFrame:
     from core.store import views_more
 
     return views_more.post_counts(store())
 
 
-def digest_data():
-    from core.store import digest
+def post_counts() -> pl.DataFrame:
+    return _post_counts(_key())
 
-    return digest.digest_data(store())
+
+@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+def _digest_preview(path: str, now: datetime) -> list[dict]:
+    from core import publish
+
+    return publish.preview_digest(store(), now)
 
 
 # ---------------------------------------------------------------- settings
@@ -344,7 +350,7 @@ def preview(kind: str, items: pl.DataFrame | None) -> list[dict]:
     if publish is None:
         return []
     if kind == "digest":
-        return publish.preview_digest(store())
+        return _digest_preview(_key(), now_minute())
     return publish.preview_items(kind, items)
 
 

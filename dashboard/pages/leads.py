@@ -55,6 +55,7 @@ if selected_ids:
                 if st.button(f"Mark {len(selected_ids)} {to_status.value}", key=f"bulk_{to_status}"):
                     try:
                         actions.set_lead_status(selected_ids, to_status.value)
+                        st.session_state.pop("inbox", None)  # row numbers now point at other leads
                         st.toast(f"{len(selected_ids)} leads marked {to_status.value}")
                         st.rerun()
                     except actions.Unavailable as exc:
@@ -75,10 +76,11 @@ lead = inbox.row(by_predicate=pl.col("id") == lead_id, named=True)
 
 with st.container(border=True):
     st.text(lead["title"] or "(no title)")
-    st.caption(f"{lead['platform']} · {lead['source']} · {lead['author'] or 'unknown author'} · "
-               f"posted {lead['posted_at']} · status {lead['status']}")
+    posted = f"{lead['posted_at']:%Y-%m-%d %H:%M} UTC" if lead["posted_at"] else "unknown time"
+    st.text(f"{lead['platform']} · {lead['source']} · {lead['author'] or 'unknown author'} · "
+            f"posted {posted} · status {lead['status']}")
     st.text(lead["body"] or "")
-    st.write("Matched keywords:", lead["matched"] or "–")
+    st.text(f"Matched keywords: {lead['matched'] or '–'}")
     with st.container(horizontal=True):
         for label, to_status in STATUS_ACTIONS:
             if st.button(label, key=f"one_{to_status}", disabled=lead["status"] == to_status.value):

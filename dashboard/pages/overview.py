@@ -40,10 +40,11 @@ for job in alerts["stale_jobs"].iter_rows(named=True):
 for src in alerts["paused_sources"].iter_rows(named=True):
     st.warning(f"Source {src['source']} is paused until {src['paused_until']:%H:%M} UTC "
                f"after {src['consecutive_failures']} failures.", icon=":material/pause_circle:")
-    st.caption(f"Last error: {src['last_error'] or '–'}")
+    st.text(f"Last error: {src['last_error'] or '–'}")
 for post in alerts["bad_posts"].iter_rows(named=True):
-    st.error(f"{post['n']} Discord post(s) are **{post['status']}** — see the Discord page to retry.",
-             icon=":material/error:")
+    advice = ("check the channel: they may have been sent" if post["status"] == "unknown"
+              else "see the Discord page to retry")
+    st.error(f"{post['n']} Discord post(s) are **{post['status']}** — {advice}.", icon=":material/error:")
 
 st.subheader("News volume and sentiment")
 if kpi["news_today"] == 0 and series["news"].sum() == 0:

@@ -76,5 +76,5 @@ with st.form("add_feed", clear_on_submit=True):
             st.warning("That URL is already a feed.")
 
 st.subheader("Theme")
-st.caption("Light/dark follows your browser; change it in the app menu (⋮ → Settings). Colours live in "
-           ".streamlit/config.toml under [theme].")
+st.caption("The default theme (dark, blue accent) is set in .streamlit/config.toml under [theme]; each "
+           "browser can switch light/dark in the app menu (⋮ → Settings).")

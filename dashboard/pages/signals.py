@@ -19,9 +19,11 @@ st.subheader("Today's signals, strongest first")
 st.dataframe(
     ranking, hide_index=True, height=280,
     column_order=["symbol", "day", "composite", "trend", "reversion", "sentiment", "volume"],
-    column_config={c: st.column_config.ProgressColumn(c.capitalize(), min_value=-1.0, max_value=1.0,
-                                                      format="%+.2f")
-                   for c in ["composite", "trend", "reversion", "sentiment", "volume"]},
+    column_config={"symbol": st.column_config.TextColumn("Symbol"),
+                   "day": st.column_config.DateColumn("Day"),
+                   **{c: st.column_config.ProgressColumn(c.capitalize(), min_value=-1.0, max_value=1.0,
+                                                         format="%+.2f")
+                      for c in ["composite", "trend", "reversion", "sentiment", "volume"]}},
 )
 
 view = data.symbol_view(symbol, days)

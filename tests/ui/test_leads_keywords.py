@@ -105,3 +105,38 @@ def test_preview_ranks_recent_leads_without_saving(settings, seeded_store):
     preview = at.dataframe[-1].value
     assert {"new_rank", "old_rank", "new_score"} <= set(preview.columns)
     assert kw_store.list_keywords(seeded_store).equals(before)
+
+
+@pytest.mark.timeout(60)
+def test_bulk_status_change_applies_to_the_selection_then_clears_it(settings, seeded_store):
+    at = make_app(settings, LEADS)
+    ids = list(at.dataframe[0].value["id"][:2])
+    at.session_state["inbox"] = {"selection": {"rows": [0, 1], "columns": []}}
+    at.run()
+    at.button(key="bulk_contacted").click().run()
+    no_exceptions(at)
+    with seeded_store.read() as con:
+        changed = con.execute("SELECT lead_id FROM lead_events WHERE to_status = 'contacted' "
+                              "AND list_contains(?, lead_id) ORDER BY lead_id", [ids]).fetchall()
+    assert [r[0] for r in changed] == sorted(ids)
+    assert not any(b.label.startswith("Mark 2") for b in at.button)
+
+
+@pytest.mark.timeout(60)
+def test_scraped_markup_is_shown_as_plain_text(settings, store, now):
+    import polars as pl
+
+    from core.models import LEAD_SCHEMA
+    from core.store.leads import insert_leads
+
+    title = "<script>alert(1)</script> **need** a [discord bot](javascript:x)"
+    insert_leads(store, pl.DataFrame([{
+        "id": "evil", "platform": "reddit", "source": "r/forhire", "url": "https://example.com/x",
+        "author": "<b>me</b>", "title": title, "body": "<img src=x onerror=alert(1)>", "posted_at": now,
+        "fetched_at": now, "matched_keywords": ["discord bot"], "score": 2.5, "sentiment": 0.0,
+        "sentiment_label": "neutral", "cluster_id": None}], schema=LEAD_SCHEMA))
+    at = make_app(settings, LEADS)
+    no_exceptions(at)
+    texts = [t.value for t in at.text]
+    assert title in texts and "<img src=x onerror=alert(1)>" in texts
+    assert not any("<script>" in m.value for m in at.markdown)
