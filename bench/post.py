@@ -33,7 +33,8 @@ LIMIT = (5, 2.0)  # requests per window, seconds — the community-documented we
 
 def make_leads(n: int) -> list[dict]:
     return [{"id": f"bench-{i}", "platform": "reddit", "source": "r/forhire", "author": f"user{i}",
-             "url": f"https://www.reddit.com/r/forhire/comments/{i}", "title": f"[Hiring] Python dev for a trading bot #{i}",
+             "url": f"https://www.reddit.com/r/forhire/comments/{i}",
+             "title": f"[Hiring] Python dev for a trading bot #{i}",
              "body": "We need someone to build a Discord bot that posts alerts from our data pipeline. " * 3,
              "matched_keywords": ["trading bot", "discord bot"], "score": 5.5, "sentiment": 0.3,
              "sentiment_label": "positive"} for i in range(n)]
@@ -49,14 +50,16 @@ def run_packed(leads: list[dict], data_dir: Path) -> dict:
         wall = time.perf_counter() - t0
         statuses = [r.status for r in fake.calls("execute")]
     assert report.counts == {"sent": len(leads)}, report.summary()
-    return {"calls": report.api_calls, "messages": report.messages, "429s": statuses.count(429), "wall_s": wall}
+    return {"calls": report.api_calls, "messages": report.messages, "429s": statuses.count(429),
+            "wall_s": wall}
 
 
 def run_one_per_lead(leads: list[dict]) -> dict:
     """The old scripts' way: one webhook message per lead (same transport, no ledger)."""
     with FakeDiscord(rate_limit=LIMIT, webhook_id=222222222222222222) as fake:
         transport = dl.WebhookTransport(fake.webhook_url, send_timeout_s=60)
-        plan = [dl.Planned([lead["id"]], msg.message([msg.lead_embed(lead)], "**New lead**")) for lead in leads]
+        plan = [dl.Planned([lead["id"]], msg.message([msg.lead_embed(lead)], "**New lead**"))
+                for lead in leads]
         t0 = time.perf_counter()
         with dl.api_base(transport.ref.base):
             result = asyncio.run(dl.deliver(transport, plan, 600, lambda d: None))

@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from core.publish.check import acheck_discord, check_discord
 from core.publish.ledger import (
-    DRY_RUN_REASON, PostOutcome, PostReport, apost_digest, apost_items, aretry_failed, idempotency_key,
-    post_digest, post_items, preview_digest, recover_unknown, retry_failed, target_label,
+    DRY_RUN_REASON,
+    PostOutcome,
+    PostReport,
+    apost_digest,
+    apost_items,
+    aretry_failed,
+    idempotency_key,
+    post_digest,
+    post_items,
+    preview_digest,
+    recover_unknown,
+    retry_failed,
+    target_label,
 )
 from core.publish.messages import preview_items
 from core.store.posts import post_history

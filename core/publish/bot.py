@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 from core.publish import messages as msg
-from core.publish.escape import safe, safe_cut
+from core.publish.escape import safe_cut
 from core.store import Store
 from core.store.digest import digest_data, ticker_sentiment, top_new_leads
 
@@ -38,11 +38,13 @@ def sentiment_answer(store: Store, ticker: str, days: int = 7) -> dict:
     if data["signal"]:
         s = data["signal"]
         fields.append({"name": f"Signal {msg._day(s['day'])}",
-                       "value": f"composite {msg._num(s['composite'])} · sentiment {msg._num(s['sentiment'])} · "
+                       "value": f"composite {msg._num(s['composite'])} · "
+                                f"sentiment {msg._num(s['sentiment'])} · "
                                 f"trend {msg._num(s['trend'])}", "inline": False})
     for h in data["headlines"]:
+        link = f" · {h['url']}" if msg._plain_url(h["url"]) else ""
         fields.append({"name": safe_cut(h["title"], 256, "(untitled story)"),
-                       "value": f"{msg._num(h['sentiment'])}" + (f" · {h['url']}" if msg._plain_url(h["url"]) else ""),
+                       "value": msg._num(h["sentiment"]) + link,
                        "inline": False})
     embed = msg.clamp_embed({"title": f"{symbol} sentiment, last {days} days",
                              "color": msg._color(data["mean"]), "fields": fields})
@@ -86,8 +88,8 @@ def build_bot(store: Store, guild_id: int | None = None) -> discord.Client:
             payload = msg.message([], "Sorry, the store could not be read right now.")
         await interaction.followup.send(**_kwargs(payload))
 
-    @tree.command(name="sentiment", description="News sentiment and latest signal for a ticker (from the store).",
-                  guild=guild)
+    @tree.command(name="sentiment", guild=guild,
+                  description="News sentiment and latest signal for a ticker (from the store).")
     @app_commands.describe(ticker="e.g. AAPL")
     async def sentiment(interaction: discord.Interaction, ticker: str) -> None:
         await answer(interaction, sentiment_answer, ticker)
@@ -116,4 +118,4 @@ def run_bot(settings, store: Store, guild_id: int | None = None) -> None:
     client.run(settings.discord_bot_token.get_secret_value(), log_handler=None)
 
 
-__all__ = ["build_bot", "leads_answer", "run_bot", "safe", "sentiment_answer", "signals_answer"]
+__all__ = ["build_bot", "leads_answer", "run_bot", "sentiment_answer", "signals_answer"]

@@ -37,6 +37,22 @@ _WEBHOOK_PATH = re.compile(r"^(?P<base>.*)/webhooks/(?P<id>\d+)/(?P<token>[\w.\-
 _DISCORD_HOSTS = {"discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com"}
 AMBIGUOUS_CODES = {"timeout", "disconnected"}  # the message may have been posted
 FATAL_CODES = {"not_found", "unauthorized", "forbidden"}
+class _RedactWebhookTokens(logging.Filter):
+    """discord.py logs webhook URLs (token included) at DEBUG: mask the token in those records."""
+
+    _TOKEN = re.compile(r"(/webhooks/\d+/)[\w.\-]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        masked = self._TOKEN.sub(r"\1***", text)
+        if masked != text:
+            record.msg, record.args = masked, ()
+        return True
+
+
+for _name in ("discord.webhook.async_", "discord.http"):
+    logging.getLogger(_name).addFilter(_RedactWebhookTokens())
+
 _route_lock = threading.RLock()  # Route.BASE is process-global: one base at a time
 
 
@@ -233,8 +249,10 @@ def transport_for(settings) -> Transport | None:
         return WebhookTransport(settings.discord_webhook_url.get_secret_value(), timeout)
     if settings.discord_bot_token is not None:
         if settings.discord_channel_id is None:
-            raise DeliveryError("bad_config", "a bot token is set but no channel id (SIGNALDESK_DISCORD_CHANNEL_ID)")
-        return BotTransport(settings.discord_bot_token.get_secret_value(), settings.discord_channel_id, timeout)
+            raise DeliveryError("bad_config",
+                                "a bot token is set but no channel id (SIGNALDESK_DISCORD_CHANNEL_ID)")
+        return BotTransport(settings.discord_bot_token.get_secret_value(), settings.discord_channel_id,
+                            timeout)
     return None
 
 
@@ -267,18 +285,23 @@ def classify(exc: BaseException, tracker: CallTracker, timeout_s: float, secret:
     if isinstance(exc, DeliveryError):
         return exc
     if isinstance(exc, discord.LoginFailure):
-        return DeliveryError("unauthorized", "Discord rejected the bot token (401): check SIGNALDESK_DISCORD_BOT_TOKEN")
+        return DeliveryError("unauthorized",
+                             "Discord rejected the bot token (401): check SIGNALDESK_DISCORD_BOT_TOKEN")
     if isinstance(exc, discord.NotFound):
         return DeliveryError("not_found", "Discord says the webhook or channel does not exist (404 "
-                             f"{redact(exc.text, secret) or 'Not Found'}): it was deleted or the URL/id is wrong; "
+                             f"{redact(exc.text, secret) or 'Not Found'}): it was deleted or the URL/id is "
+                             "wrong; "
                              "stopped using it")
     if isinstance(exc, discord.Forbidden):
-        return DeliveryError("forbidden", f"Discord refused (403 {redact(exc.text, secret)}): missing permission")
+        return DeliveryError("forbidden",
+                             f"Discord refused (403 {redact(exc.text, secret)}): missing permission")
     if isinstance(exc, discord.DiscordServerError):
-        return DeliveryError("server_error", f"Discord answered HTTP {exc.status} and discord.py's retries ran out")
+        return DeliveryError("server_error",
+                             f"Discord answered HTTP {exc.status} and discord.py's retries ran out")
     if isinstance(exc, discord.HTTPException):
         if exc.status == 429:
-            return DeliveryError("rate_limited", "Discord answered 429 without retry information (a temporary "
+            return DeliveryError("rate_limited", "Discord answered 429 without retry information (a "
+                                 "temporary "
                                  "block for too many requests): wait before retrying")
         if exc.status == 401:
             return DeliveryError("unauthorized", "Discord rejected the credentials (401)")
@@ -288,11 +311,11 @@ def classify(exc: BaseException, tracker: CallTracker, timeout_s: float, secret:
         return DeliveryError("rate_limited", "Discord answered 429 without retry_after: wait before retrying")
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         if tracker.unanswered and not tracker.connect_failed:
-            return DeliveryError("timeout", f"no answer from Discord within {timeout_s:g}s; the message may have "
-                                 "been posted — check the channel before retrying")
+            return DeliveryError("timeout", f"no answer from Discord within {timeout_s:g}s; the message "
+                                 "may have been posted — check the channel before retrying")
         if tracker.last_status and tracker.last_status >= 500:
-            return DeliveryError("server_error", f"Discord kept answering HTTP {tracker.last_status}; gave up "
-                                 f"after {timeout_s:g}s")
+            return DeliveryError("server_error", f"Discord kept answering HTTP {tracker.last_status}; "
+                                 f"gave up after {timeout_s:g}s")
         if tracker.last_status == 429:
             return DeliveryError("rate_limited", f"still rate limited after {timeout_s:g}s")
         return DeliveryError("timeout", f"no answer from Discord within {timeout_s:g}s; the message may have "
@@ -303,7 +326,8 @@ def classify(exc: BaseException, tracker: CallTracker, timeout_s: float, secret:
     if isinstance(exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientOSError,
                         ConnectionError)):
         return DeliveryError("disconnected", f"the connection dropped before Discord answered "
-                             f"({type(exc).__name__}); the message may have been posted — check the channel")
+                             f"({type(exc).__name__}); the message may have been posted — check the "
+                             "channel")
     return DeliveryError("error", f"{type(exc).__name__}: {redact(str(exc), secret)[:300]}")
 
 
@@ -373,8 +397,8 @@ async def deliver(transport: Transport, plan: list[Planned], deadline_s: float,
                 except Exception as exc:  # noqa: BLE001
                     failure = classify(exc, transport.tracker, timeout, transport.secret)
                     d = Delivered(item, error=failure)
-                    log.warning("discord message failed", extra={"target": transport.target,
-                                                                "code": failure.code, "items": len(item.keys)})
+                    log.warning("discord message failed", extra={
+                        "target": transport.target, "code": failure.code, "items": len(item.keys)})
             out.results.append(d)
             on_result(d)
     finally:

@@ -14,7 +14,12 @@ from typing import Any, Iterable
 
 from core.publish.escape import safe, safe_cut, truncate
 from core.publish.packer import (
-    CONTENT_MAX, EMBED_TOTAL_MAX, EMBEDS_PER_MESSAGE, clamp_embed, dedupe_urls, pack,
+    CONTENT_MAX,
+    EMBED_TOTAL_MAX,
+    EMBEDS_PER_MESSAGE,
+    clamp_embed,
+    dedupe_urls,
+    pack,
 )
 
 ALLOWED_MENTIONS_NONE: dict = {"parse": []}
@@ -109,8 +114,8 @@ def lead_embed(row: dict) -> dict:
 
 def news_embed(row: dict) -> dict:
     tickers = row.get("tickers") or []
-    fields = [{"name": "Sentiment", "value": _sentiment_text(row.get("sentiment"), row.get("sentiment_label")),
-               "inline": True}]
+    sentiment = _sentiment_text(row.get("sentiment"), row.get("sentiment_label"))
+    fields = [{"name": "Sentiment", "value": sentiment, "inline": True}]
     if tickers:
         fields.insert(0, {"name": "Tickers", "value": truncate(", ".join(safe(t) for t in tickers), 1024),
                           "inline": True})
@@ -130,7 +135,7 @@ def news_embed(row: dict) -> dict:
 def signal_embed(row: dict) -> dict:
     composite = row.get("composite")
     symbol = safe_cut(row.get("symbol"), 40)
-    lean = "leaning long" if _color(composite) == GREEN else "leaning short" if _color(composite) == RED else "neutral"
+    lean = {GREEN: "leaning long", RED: "leaning short"}.get(_color(composite), "neutral")
     title = f"{symbol} · composite {_num(composite)} ({lean})" if symbol else UNTITLED["signal"]
     fields = [{"name": name.capitalize(), "value": _num(row.get(name)), "inline": True}
               for name in ("trend", "reversion", "sentiment", "volume")]

@@ -13,7 +13,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Connect the bot (SIGNALDESK_DISCORD_BOT_TOKEN) to Discord's gateway and answer "
         "/sentiment TICKER, /signals and /leads from the store only — it never scrapes. Runs until "
         "stopped with Ctrl+C.")
-    p.add_argument("--guild", type=int, help="sync the commands to this server only (instant) instead of globally")
+    p.add_argument("--guild", type=int,
+                   help="sync the commands to this server only (instant) instead of globally")
     p.set_defaults(func=run)
 
 
@@ -22,7 +23,8 @@ def run(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     if settings.discord_bot_token is None:
-        print("The bot needs SIGNALDESK_DISCORD_BOT_TOKEN (and a Discord application with the bot added to your server).")
+        print("The bot needs SIGNALDESK_DISCORD_BOT_TOKEN (and a Discord application with the bot "
+              "added to your server).")
         return 1
     run_bot(settings, Store.from_settings(settings), args.guild)
     return 0

@@ -15,7 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "as Discord's limits allow. With no webhook or bot configured nothing is sent: the "
         "payloads are stored as previews (dry run).")
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
-    d = what.add_parser("digest", help="Post today's digest (top signals, new leads, job health), once a day.",
+    d = what.add_parser("digest",
+                        help="Post today's digest (top signals, new leads, job health), once a day.",
                         description="Post today's digest once per day and target.")
     d.add_argument("--preview", action="store_true", help="print the payload JSON instead of posting")
     d.set_defaults(func=run_digest)
@@ -35,7 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "keys are named with --key, after checking the channel.")
     r.add_argument("--key", action="append", dest="keys", metavar="KEY", help="idempotency key (repeatable)")
     r.set_defaults(func=run_retry)
-    h = what.add_parser("history", help="Show the latest ledger rows.", description="Latest posts, newest first.")
+    h = what.add_parser("history", help="Show the latest ledger rows.",
+                        description="Latest posts, newest first.")
     h.add_argument("-n", "--limit", type=int, default=20, help="rows to show (default 20)")
     h.set_defaults(func=run_history)
 
@@ -97,6 +99,7 @@ def run_history(args: argparse.Namespace) -> int:
 
     frame = post_history(Store.from_settings(get_settings()), args.limit)
     for r in frame.to_dicts():
-        print(f"{r['updated_at']:%Y-%m-%d %H:%M:%S}  {r['status']:<8} {r['kind']:<7} {r['item_id'] or '':<24} "
+        print(f"{r['updated_at']:%Y-%m-%d %H:%M:%S}  {r['status']:<8} {r['kind']:<7} "
+              f"{r['item_id'] or '':<24} "
               f"{r['target']}  {r['discord_message_id'] or r['error'] or ''}")
     return 0

@@ -23,7 +23,6 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 from aiohttp import web
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "discord"
@@ -350,10 +349,3 @@ class FakeDiscord:
         if request.transport is not None:
             request.transport.close()
         return web.Response(status=204)
-
-
-@pytest.fixture
-def fake_discord():
-    """A started fake Discord API (no rate-limit emulation); stopped after the test."""
-    with FakeDiscord() as fake:
-        yield fake

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.timeout(30)
 def _seed(store):
     now = utcnow()
     news = pl.DataFrame({
-        "id": ["n1", "n2", "n3"], "source": ["cnbc"] * 3, "url": ["https://c/1", "https://c/2", "https://c/3"],
+        "id": ["n1", "n2", "n3"], "source": ["cnbc"] * 3,
+        "url": ["https://c/1", "https://c/2", "https://c/3"],
         "title": ["Apple soars @everyone", "Apple dips", "Tesla news"],
         "published_at": [now - timedelta(hours=1), now - timedelta(hours=2), now],
         "fetched_at": [now] * 3, "tickers": [["AAPL"], ["AAPL"], ["TSLA"]],

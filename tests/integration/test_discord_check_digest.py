@@ -13,9 +13,15 @@ from core.models import utcnow
 from core.publish import check_discord, post_digest, post_history, preview_digest
 from core.store import insert_new
 from core.store.digest import digest_data, top_new_leads
-from tests.fakes.discord_api import BOT_TOKEN, CHANNEL_ID, fake_discord, payload_problems  # noqa: F401
+from tests.fakes.discord_api import BOT_TOKEN, CHANNEL_ID, FakeDiscord, payload_problems
 
 pytestmark = pytest.mark.timeout(30)
+
+
+@pytest.fixture
+def fake_discord():
+    with FakeDiscord() as fake:
+        yield fake
 
 
 def _free_port() -> int:
@@ -25,7 +31,8 @@ def _free_port() -> int:
 
 
 def test_check_webhook_ok_without_posting(settings, fake_discord):
-    ok, text = check_discord(settings.model_copy(update={"discord_webhook_url": SecretStr(fake_discord.webhook_url)}))
+    s = settings.model_copy(update={"discord_webhook_url": SecretStr(fake_discord.webhook_url)})
+    ok, text = check_discord(s)
     assert ok and "webhook OK" in text and "test webhook" in text
     assert [r.kind for r in fake_discord.requests] == ["fetch_webhook"]
     assert fake_discord.webhook_token not in text
@@ -44,7 +51,8 @@ def test_check_network_error_names_it_without_secret(settings):
 
 
 def test_check_bot_ok_and_bad_token(settings, fake_discord):
-    good = settings.model_copy(update={"discord_bot_token": SecretStr(BOT_TOKEN), "discord_channel_id": CHANNEL_ID,
+    good = settings.model_copy(update={"discord_bot_token": SecretStr(BOT_TOKEN),
+                                       "discord_channel_id": CHANNEL_ID,
                                        "discord_api_base": fake_discord.api_base})
     ok, text = check_discord(good)
     assert ok and "signaldesk-bot" in text and "#alerts" in text
@@ -69,8 +77,10 @@ def _seed(store, now: datetime) -> None:
         "volume": [0.0] * 4, "composite": [0.2, -0.7, 0.01, 0.99], "computed_at": [now] * 4,
     })
     leads = pl.DataFrame({
-        "id": ["a", "b", "c"], "platform": ["reddit", "hn", "reddit"], "title": ["@everyone hire me", "Need bot", "old"],
-        "url": ["https://r/a", "https://hn/b", "https://r/c"], "fetched_at": [now, now, now - timedelta(days=3)],
+        "id": ["a", "b", "c"], "platform": ["reddit", "hn", "reddit"],
+        "title": ["@everyone hire me", "Need bot", "old"],
+        "url": ["https://r/a", "https://hn/b", "https://r/c"],
+        "fetched_at": [now, now, now - timedelta(days=3)],
         "score": [1.0, 5.0, 9.0], "status": ["new", "new", "new"], "matched_keywords": [["bot"], ["bot"], []],
     })
     runs = pl.DataFrame({

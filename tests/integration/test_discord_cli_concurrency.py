@@ -14,9 +14,15 @@ from pydantic import SecretStr
 from core.publish import post_history, post_items
 from core.store import Store, insert_new
 from tests.conftest import REPO
-from tests.fakes.discord_api import fake_discord  # noqa: F401
+from tests.fakes.discord_api import FakeDiscord
 
 pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def fake_discord():
+    with FakeDiscord() as fake:
+        yield fake
 
 
 def test_simultaneous_posts_of_the_same_items_send_each_once(settings, fake_discord):

@@ -15,13 +15,26 @@ from pydantic import SecretStr
 from core.models import utcnow
 from core.publish import ledger, post_history, post_items, recover_unknown, retry_failed
 from core.store import posts as posts_sql
-from tests.fakes.discord_api import (  # noqa: F401 - fixture
-    BOT_TOKEN, CHANNEL_ID, UNKNOWN_WEBHOOK, Drop, FakeDiscord, Hang, Then, fake_discord, payload_problems,
-    rate_limited, server_error,
+from tests.fakes.discord_api import (
+    BOT_TOKEN,
+    CHANNEL_ID,
+    Drop,
+    FakeDiscord,
+    Hang,
+    Then,
+    payload_problems,
+    rate_limited,
+    server_error,
 )
 
 pytestmark = pytest.mark.timeout(30)
 LIVE_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>")
+
+
+@pytest.fixture
+def fake_discord():
+    with FakeDiscord() as fake:
+        yield fake
 
 
 def leads(n: int, start: int = 0, **kw) -> list[dict]:
@@ -35,7 +48,8 @@ def webhook(settings, fake, **kw):
 
 
 def bot(settings, fake, **kw):
-    return settings.model_copy(update={"discord_bot_token": SecretStr(BOT_TOKEN), "discord_channel_id": CHANNEL_ID,
+    return settings.model_copy(update={"discord_bot_token": SecretStr(BOT_TOKEN),
+                                       "discord_channel_id": CHANNEL_ID,
                                        "discord_api_base": fake.api_base, **kw})
 
 
@@ -53,7 +67,8 @@ def test_batch_is_packed_sent_once_and_recorded(store, settings, fake_discord):
     # every item's row carries the id of the message that holds it
     ids = [m["id"] for m in fake_discord.messages]
     rows = ledger_rows(store)
-    assert [rows[f"L{i}"]["discord_message_id"] for i in range(25)] == [ids[0]] * 10 + [ids[1]] * 10 + [ids[2]] * 5
+    expected = [ids[0]] * 10 + [ids[1]] * 10 + [ids[2]] * 5
+    assert [rows[f"L{i}"]["discord_message_id"] for i in range(25)] == expected
     assert {r["status"] for r in rows.values()} == {"sent"}
     assert all(r["target"] == f"webhook:{fake_discord.webhook_id}" for r in rows.values())
     # order kept inside and across messages

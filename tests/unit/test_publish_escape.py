@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from core.publish.escape import ELLIPSIS, ZWSP, clean, dlen, safe, safe_cut, truncate
 

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from core.publish import messages as m
-from core.publish.deliver import Pacer, parse_webhook_url, DeliveryError
+from core.publish.deliver import DeliveryError, Pacer, parse_webhook_url
 from core.publish.ledger import idempotency_key
 from tests.fakes.discord_api import payload_problems
 
@@ -143,3 +143,15 @@ def test_pacer_waits_only_when_bucket_is_empty():
     assert slept == [pytest.approx(1.0)]
     asyncio.run(p.wait())  # bucket refilled: no second wait
     assert len(slept) == 1
+
+
+def test_discord_py_debug_lines_never_show_the_webhook_token(caplog):
+    import logging
+
+    import core.publish.deliver  # noqa: F401 - installs the filter
+
+    with caplog.at_level(logging.DEBUG, logger="discord.webhook.async_"):
+        logging.getLogger("discord.webhook.async_").debug(
+            "Webhook ID %s with %s %s has returned status code %s", 1, "POST",
+            "https://discord.com/api/v10/webhooks/123/s3cr3t-T0ken.x", 200)
+    assert "s3cr3t" not in caplog.text and "/webhooks/123/***" in caplog.text

@@ -3,7 +3,9 @@ and no more messages than needed."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from core.publish import packer
 from core.publish.escape import dlen
@@ -17,7 +19,8 @@ embed_st = st.fixed_dictionaries(
     {"title": text, "description": st.text(max_size=6000)},
     optional={"fields": st.lists(field_st, max_size=30), "footer": st.fixed_dictionaries({"text": text}),
               "author": st.fixed_dictionaries({"name": st.text(max_size=400)}),
-              "url": st.sampled_from(["https://a.example/1", "https://a.example/2", "not a url", "javascript:x"])},
+              "url": st.sampled_from(["https://a.example/1", "https://a.example/2", "not a url",
+                                      "javascript:x"])},
 )
 
 
