@@ -75,7 +75,7 @@ DIRECTION: dict[str, int] = {
         "worse weaker smaller below downgrade downgrades downgraded erode eroded squeeze "
         "squeezed trim trims trimmed shed sheds reduction reductions contracted contracting tanked slip "
         "slips slipped close closes closed closing depress depressed depresses skid skids "
-        "skidded stop stops stopped halt halts halted suspend suspends suspended discontinue "
+        "skidded strip strips stripped stop stops stopped halt halts halted suspend suspends suspended discontinue "
         "discontinues discontinued underperform underperforms underperformed"
     ).split(), -1),
 }
@@ -90,7 +90,7 @@ FORWARD_FIRST = frozenset((
     "double doubled triple tripled halve halved improve improves improved strengthen "
     "strengthens strengthened expand expands expanded upgrade upgrades upgraded downgrade "
     "downgrades downgraded squeeze squeezed high low increase decrease close closes "
-    "closed closing open opens opened opening create creates created creating stop stops "
+    "strip strips stripped closed closing open opens opened opening create creates created creating stop stops "
     "stopped halt halts halted suspend suspends suspended discontinue discontinues discontinued"
 ).split())
 
@@ -121,6 +121,11 @@ DIRECTION_ALONE: dict[str, float] = {
     "up": 0.6, "down": -0.6, "higher": 0.8, "lower": -0.8, 
     "raise": 0.6, "raises": 0.6, "raised": 0.6, "raising": 0.6, "depressed": -1.2,
     "skid": -1.2, "skids": -1.2, "skidded": -1.2, "weaker": -0.8, "stronger": 0.8,
+    **dict.fromkeys("boost boosts boosted boosting exceed exceeds exceeded".split(), 1.5),
+    **dict.fromkeys("lift lifts lifted top tops topped accelerate accelerates accelerated double "
+                    "doubles doubled triple tripled".split(), 1.0),
+    **dict.fromkeys("halve halved lowers lowered reduce reduces reduced trim trims trimmed "
+                    "strip strips stripped".split(), -0.6),
     **dict.fromkeys("stop stops stopped halt halts halted suspend suspends suspended discontinue "
                     "discontinues discontinued".split(), -1.2),
 }
@@ -171,7 +176,7 @@ _POSITIVE = (
 )
 _STRONGLY_CHOSEN = {  # a few words where one fixed value reads better than the category's
     "profit": 1.2, "profits": 1.2, "loss": -1.8, "losses": -1.8, "strong": 1.8, "weak": -1.8,
-    "agreement": 0.5, "deal": 0.5, "deals": 0.5, "signed": 0.5, "acquire": 0.3,
+    "agreement": 0.5, "signed": 0.5, "acquire": 0.3,
     "acquired": 0.3, "acquisition": 0.3, "launch": 0.6, "launched": 0.6, "launches": 0.6,
     "selected": 0.8, "partnership": 0.8, "collaboration": 0.6, "dividend": 0.6,
     "approved": 0.8, "approval": 0.8, "fine": -1.0, "close": 0.0, "hit": -0.8, "hits": -0.8,
@@ -183,12 +188,17 @@ _STRONGLY_CHOSEN = {  # a few words where one fixed value reads better than the 
 # Corporate actions that read as mildly good news for the company doing them (own curation:
 # growth by deals, hiring, new business), and a few mild negatives (departures, expiries).
 _MILD_POSITIVE = (
-    "buy buys acquires stake takeover merger bid partners hires hire extends invest invests "
-    "investment investments contract orders leading leader competitive streamline "
+    "hires hire extends contract orders leading leader competitive streamline "
     "streamlining recruit recruits opens opened help helps bounce new-orders backs "
-    "innovative demand sells secure secures secured appoint appoints appointed support "
-    "supports tie-up alliance partner approves nod savings bestseller boomed prime employ "
-    "cooperate cooperation joint-venture helping order acquitted"
+    "innovative demand appoint appoints appointed tie-up alliance approves nod savings "
+    "bestseller boomed prime employ cooperate cooperation joint-venture helping order acquitted"
+)
+# Deal-making: good news in a headline about the dealer, often plain fact in a report, so
+# weak enough that one of them alone does not lift a long sentence out of the neutral band.
+_DEALS = (
+    "buy buys acquires stake takeover merger bid partners partner invest invests investment "
+    "investments sells secure secures secured support supports deal deals ipo float listing "
+    "chosen"
 )
 _MILD_NEGATIVE = (
     "resigned resigns resign quits quit suspected expires expired "
@@ -200,6 +210,7 @@ _MORE_NEGATIVE = (
 
 FINANCE_LEXICON: dict[str, float] = {
     **dict.fromkeys(_MILD_POSITIVE.split(), 0.7),
+    **dict.fromkeys(_DEALS.split(), 0.45),
     **dict.fromkeys(_MILD_NEGATIVE.split(), -0.8),
     **dict.fromkeys(_MORE_NEGATIVE.split(), -1.2),
     **dict.fromkeys(_POSITIVE.split(), 1.5),
@@ -258,6 +269,11 @@ CURRENCY: dict[str, str] = {
     **dict.fromkeys("gbp £ pounds pound stg".split(), "gbp"),
     **{c: c for c in "sek nok dkk rub jpy cny chf".split()},
 }
+
+# Contrast: what follows "but" outweighs what came before (VADER's rule); what follows
+# "despite" until the clause ends is the lesser part.
+CONTRAST_AFTER = frozenset("but however yet nevertheless nonetheless".split())
+CONCESSIVE = frozenset("despite notwithstanding although though".split())
 
 # Tokens that end the window a direction word searches for its quantity.
 CLAUSE_BREAKS = frozenset((

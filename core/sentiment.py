@@ -142,7 +142,28 @@ def _find_metric(toks: list[str], i: int, claimed: bytearray) -> int | None:
     return m if m is not None else forward()
 
 
-def _directions(toks: list[str], used: bytearray) -> float:
+def _position_weights(toks: list[str]) -> list[float] | None:
+    """Weight of each token's contribution: after "but" 1.5 and before it 0.5 (VADER's
+    rule); inside a "despite ..." clause 0.5. None when the text has neither."""
+    if not any(t in fl.CONTRAST_AFTER or t in fl.CONCESSIVE for t in toks):
+        return None
+    n = len(toks)
+    w = [1.0] * n
+    for i, t in enumerate(toks):
+        if t in fl.CONTRAST_AFTER and i:
+            w[:i] = [0.5] * i
+            w[i:] = [1.5] * (n - i)
+            break
+    for i, t in enumerate(toks):
+        if t in fl.CONCESSIVE:
+            j = i
+            while j < n and toks[j] not in (",", ";", "."):
+                w[j] *= 0.5
+                j += 1
+    return w
+
+
+def _directions(toks: list[str], used: bytearray, pw: list[float] | None) -> float:
     total = 0.0
     n = len(toks)
     for i, t in enumerate(toks):
@@ -165,7 +186,7 @@ def _directions(toks: list[str], used: bytearray) -> float:
         if v and _negated(toks, i):
             v *= NEGATE
         used[i] = 1
-        total += v
+        total += v * pw[i] if pw else v
     return total
 
 
@@ -267,7 +288,8 @@ def features(text: str) -> tuple[float, int, bool]:
     if not toks:
         return 0.0, 0, False
     used = bytearray(len(toks))
-    total = _directions(toks, used) + _numbers(toks, used)
+    pw = _position_weights(toks)
+    total = _directions(toks, used, pw) + _numbers(toks, used)
     hedged = False
     lex = LEXICON
     for i, t in enumerate(toks):
@@ -280,7 +302,9 @@ def features(text: str) -> tuple[float, int, bool]:
             continue
         if i and toks[i - 1] in fl.BOOSTERS:
             v *= W_BOOST
-        total += v * NEGATE if _negated(toks, i) else v
+        if _negated(toks, i):
+            v *= NEGATE
+        total += v * pw[i] if pw else v
     return total, len(toks), hedged
 
 
