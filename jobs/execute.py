@@ -28,11 +28,12 @@ from core.log import bound_run_id
 from core.models import RunStatus, utcnow
 from core.store import Store
 from core.store import job_runs
+from core.store import source_health as health_sql
 from jobs import errors
 from jobs.lock import AlreadyRunning, ProcessLock
 from jobs.registry import JobSpec
-from jobs.resilience import backoff_delay, pause_reason
-from jobs.source_health import is_source_paused, record_source_outcome
+from jobs.resilience import SourceHealth, backoff_delay, pause_reason
+from jobs.source_health import outcome_update, pause_gate
 
 log = logging.getLogger(__name__)
 
@@ -126,11 +127,12 @@ class JobExecutor:
                               f"previous run still in progress (pid {exc.pid or 'unknown'}); not started twice")
         owns_lock = True
         try:
-            paused = is_source_paused(self.store, job_source(name), self.clock())
-            if paused is not None:
-                return self._skip(name, trigger, run_id, pause_reason(paused))
             started = self.clock()
-            job_runs.start_run(self.store, run_id, name, trigger, started, os.getpid())
+            paused = job_runs.begin_run(self.store, run_id, name, trigger, started, os.getpid(),
+                                        gate=pause_gate(job_source(name), started))
+            if paused:
+                log.warning("job skipped: %s", paused, extra={"job": name})
+                return RunOutcome(run_id, name, RunStatus.SKIPPED, error=paused)
             with self._cond:
                 self._inflight[run_id] = name
             log.info("job started", extra={"job": name, "trigger": trigger})
@@ -213,14 +215,19 @@ class JobExecutor:
     def _record(self, spec: JobSpec, run_id: str, started: datetime, out: RunOutcome) -> RunOutcome:
         finished = self.clock()
         out.duration_s = (finished - started).total_seconds()
-        job_runs.finish_run(self.store, run_id, out.status, finished, counts=out.counts,
-                            error=out.error, fingerprint=out.fingerprint, attempts=out.attempts)
         ok = out.status in (RunStatus.OK, RunStatus.PARTIAL)
-        if self.abort.is_set() and not ok:  # interrupted by shutdown: not the job's fault
+        interrupted = self.abort.is_set() and not ok  # shutdown, not the job's fault: no breaker count
+        source = job_source(spec.name)
+        update = outcome_update(source, ok, errors.new_items(out.counts), out.error, finished, self.settings)
+        saved: list[dict] = []
+        job_runs.finish_run(self.store, run_id, out.status, finished, counts=out.counts,
+                            error=out.error, fingerprint=out.fingerprint, attempts=out.attempts,
+                            also=None if interrupted else
+                            lambda con: saved.append(health_sql.update_health(con, source, update)))
+        if interrupted:
             log.warning("job interrupted by shutdown", extra={"job": spec.name})
             return out
-        health = record_source_outcome(self.store, job_source(spec.name), ok,
-                                       errors.new_items(out.counts), out.error, finished, self.settings)
+        health = SourceHealth.from_row(source, saved[-1] if saved else None)
         extra = {"job": spec.name, "status": str(out.status), "duration_s": round(out.duration_s, 3),
                  "attempts": out.attempts}
         if ok:

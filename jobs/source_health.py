@@ -16,6 +16,7 @@ is paused even if its pipeline never calls these.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import polars as pl
@@ -23,7 +24,10 @@ import polars as pl
 from core.models import utcnow
 from core.store import Store
 from core.store import source_health as sql
-from jobs.resilience import BreakerPolicy, PollPolicy, SourceHealth, after_outcome, is_due, is_paused
+from jobs.resilience import (
+    BreakerPolicy, PollPolicy, SourceHealth, after_outcome, is_due, is_paused,
+    pause_reason,
+)
 
 
 def _policies(settings) -> tuple[BreakerPolicy, PollPolicy]:
@@ -34,19 +38,25 @@ def _policies(settings) -> tuple[BreakerPolicy, PollPolicy]:
     return BreakerPolicy.from_settings(settings), PollPolicy.from_settings(settings)
 
 
+def outcome_update(source: str, ok: bool, new_items: int, error: str | None, now: datetime,
+                   settings=None) -> Callable[[dict | None], dict]:
+    """The row update for one outcome, for ``update_source_health`` / ``update_health``."""
+    breaker, poll = _policies(settings)
+
+    def update(row: dict | None) -> dict:
+        state = SourceHealth.from_row(source, row)
+        return after_outcome(state, ok, new_items, error, now, breaker, poll).to_row()
+
+    return update
+
+
 def record_source_outcome(store: Store, source: str, ok: bool, new_items: int, error: str | None,
                           now: datetime | None = None, settings=None) -> SourceHealth:
     """Record one fetch of ``source``; returns its new health (``paused_until`` set if the breaker opened).
 
     ``error`` must already be free of secrets (it is shown on the dashboard).
     """
-    breaker, poll = _policies(settings)
-    now = now or utcnow()
-
-    def update(row: dict | None) -> dict:
-        state = SourceHealth.from_row(source, row)
-        return after_outcome(state, ok, new_items, error, now, breaker, poll).to_row()
-
+    update = outcome_update(source, ok, new_items, error, now or utcnow(), settings)
     return SourceHealth.from_row(source, sql.update_source_health(store, source, update))
 
 
@@ -59,6 +69,15 @@ def due_sources(store: Store, sources: list[str], now: datetime | None = None) -
     now = now or utcnow()
     rows = sql.load_source_health(store, list(sources))
     return [s for s in sources if is_due(SourceHealth.from_row(s, rows.get(s)), now)]
+
+
+def pause_gate(source: str, now: datetime) -> Callable[[object], str | None]:
+    """A check for ``job_runs.begin_run``: the pause reason if ``source`` is paused at ``now``."""
+    def gate(con) -> str | None:
+        state = SourceHealth.from_row(source, sql.health_row(con, source))
+        return pause_reason(state) if is_paused(state, now) else None
+
+    return gate
 
 
 def is_source_paused(store: Store, source: str, now: datetime | None = None) -> SourceHealth | None:

@@ -55,18 +55,49 @@ def start_run(store: Store, run_id: str, job: str, trigger: str, started_at: dat
         )
 
 
+def begin_run(store: Store, run_id: str, job: str, trigger: str, started_at: datetime,
+              pid: int | None, gate: Callable[[duckdb.DuckDBPyConnection], str | None]) -> str | None:
+    """One transaction: ask ``gate`` (e.g. "is the job's breaker open?") and write either a
+    ``running`` row or, when the gate returns a reason, a ``skipped`` row with it. Returns the reason."""
+
+    def work(con) -> str | None:
+        reason = gate(con)
+        if reason:
+            con.execute(
+                "INSERT INTO job_runs (run_id, job, started_at, finished_at, status, error, trigger, pid, "
+                "attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                [run_id, job, started_at, started_at, RunStatus.SKIPPED.value, reason, trigger, pid])
+        else:
+            con.execute(
+                "INSERT INTO job_runs (run_id, job, started_at, status, trigger, pid, attempts) "
+                "VALUES (?, ?, ?, ?, ?, ?, 0)",
+                [run_id, job, started_at, RunStatus.RUNNING.value, trigger, pid])
+        return reason
+
+    return write_retrying(store, work)
+
+
 def finish_run(store: Store, run_id: str, status: str, finished_at: datetime,
                counts: Any = None, error: str | None = None, fingerprint: str | None = None,
-               attempts: int | None = None) -> bool:
-    """Record the outcome; False if the row was no longer ``running`` (already interrupted)."""
-    rows = write_retrying(store, lambda con: con.execute(
-        "UPDATE job_runs SET finished_at = ?, status = ?, counts = ?::JSON, error = ?, "
-        "error_fingerprint = ?, attempts = coalesce(?, attempts) "
-        "WHERE run_id = ? AND status = ? RETURNING run_id",
-        [finished_at, str(status), _json(counts), error, fingerprint, attempts, run_id,
-         RunStatus.RUNNING.value],
-    ).fetchall())
-    return bool(rows)
+               attempts: int | None = None,
+               also: Callable[[duckdb.DuckDBPyConnection], Any] | None = None) -> bool:
+    """Record the outcome; False if the row was no longer ``running`` (already interrupted).
+
+    ``also(con)`` runs in the same transaction (the runner updates the job's breaker there).
+    """
+    def work(con) -> bool:
+        rows = con.execute(
+            "UPDATE job_runs SET finished_at = ?, status = ?, counts = ?::JSON, error = ?, "
+            "error_fingerprint = ?, attempts = coalesce(?, attempts) "
+            "WHERE run_id = ? AND status = ? RETURNING run_id",
+            [finished_at, str(status), _json(counts), error, fingerprint, attempts, run_id,
+             RunStatus.RUNNING.value],
+        ).fetchall()
+        if also is not None:
+            also(con)
+        return bool(rows)
+
+    return write_retrying(store, work)
 
 
 def record_skipped(store: Store, run_id: str, job: str, trigger: str, reason: str,

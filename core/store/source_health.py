@@ -24,9 +24,21 @@ _UPSERT = (
 )
 
 
-def _row(con, source: str) -> dict | None:
+def health_row(con, source: str) -> dict | None:
+    """The health row of ``source`` on an open connection (inside a caller's transaction)."""
     frame = con.sql(_SELECT + " WHERE source = ?", params=[source]).pl()
     return None if frame.is_empty() else frame.row(0, named=True)
+
+
+def save_health(con, source: str, row: dict) -> None:
+    """Upsert the health columns of ``source`` on an open connection."""
+    con.execute(_UPSERT, [source, *[row.get(c) for c in HEALTH_COLUMNS]])
+
+
+def update_health(con, source: str, update: Callable[[dict | None], dict]) -> dict:
+    new = update(health_row(con, source))
+    save_health(con, source, new)
+    return new
 
 
 def update_source_health(store: Store, source: str,
@@ -37,12 +49,7 @@ def update_source_health(store: Store, source: str,
     """
     from core.store.job_runs import write_retrying
 
-    def work(con) -> dict:
-        new = update(_row(con, source))
-        con.execute(_UPSERT, [source, *[new.get(c) for c in HEALTH_COLUMNS]])
-        return new
-
-    return write_retrying(store, work)
+    return write_retrying(store, lambda con: update_health(con, source, update))
 
 
 def load_source_health(store: Store, sources: list[str] | None = None) -> dict[str, dict]:
