@@ -74,12 +74,26 @@ def overview() -> dict:
 
 
 @st.cache_data(ttl=TTL_FAST, show_spinner=False)
-def _alerts(path: str, now: datetime, stale_after_s: float) -> dict:
-    return views.alerts(store(), now, stale_after_s)
+def _alerts(path: str, now: datetime, stale_after_s: float, thresholds: tuple, scheduled: tuple | None) -> dict:
+    return views.alerts(store(), now, stale_after_s, dict(thresholds),
+                        list(scheduled) if scheduled is not None else None)
 
 
 def alerts() -> dict:
-    return _alerts(_key(), now_minute(), current_settings().stale_after_s)
+    s = current_settings()
+    thresholds, scheduled = _stale_rules()
+    return _alerts(_key(), now_minute(), s.stale_after_s, thresholds, scheduled)
+
+
+def _stale_rules() -> tuple[tuple, tuple | None]:
+    """(job -> stale threshold pairs, jobs whose schedule is on) from the job registry."""
+    registry = optional("jobs.registry")
+    if registry is None:
+        return (), None
+    s = current_settings()
+    specs = registry.default_registry(s).values()
+    return (tuple((j.name, j.stale_threshold_s(s)) for j in specs),
+            tuple(j.name for j in specs if j.schedule_text(s).strip().lower() != "off"))
 
 
 # ---------------------------------------------------------------- news

@@ -105,17 +105,34 @@ def job_last_runs(store: Store, now: datetime) -> pl.DataFrame:
         return _job_last_runs(con, now)
 
 
-def alerts(store: Store, now: datetime, stale_after_s: float) -> dict:
-    """What needs the operator: stale jobs, paused sources, failed or unknown posts."""
+def alerts(store: Store, now: datetime, stale_after_s: float,
+           thresholds: dict[str, float] | None = None, scheduled: list[str] | None = None) -> dict:
+    """What needs the operator: stale jobs, paused sources, failed or unknown posts.
+
+    A job is stale when its last success is older than its threshold (``thresholds[job]``,
+    else ``stale_after_s``). With ``scheduled`` (the jobs whose schedule is not 'off'), only
+    those are judged, and a scheduled job that never succeeded is stale too.
+    """
+    thresholds = thresholds or {}
+    jobs, limits = list(thresholds), [float(v) for v in thresholds.values()]
     with store.read() as con:
         stale = con.sql(
             """
-            SELECT job, max(started_at) FILTER (WHERE status IN ('ok', 'partial')) AS last_success,
-                   max(started_at) AS last_run
-            FROM job_runs GROUP BY job
-            HAVING last_success IS NULL OR last_success < ?
+            WITH runs AS (
+                SELECT job, max(started_at) FILTER (WHERE status IN ('ok', 'partial')) AS last_success,
+                       max(started_at) AS last_run
+                FROM job_runs GROUP BY job),
+            judged AS (
+                SELECT coalesce(r.job, s.job) AS job, r.last_success, r.last_run
+                FROM runs r FULL OUTER JOIN (SELECT unnest(?::VARCHAR[]) AS job) s ON s.job = r.job
+                WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], coalesce(r.job, s.job)))
+            SELECT job, last_success, last_run,
+                   coalesce(list_extract(?::DOUBLE[], list_position(?::VARCHAR[], job)), ?) AS threshold_s
+            FROM judged
+            WHERE last_success IS NULL
+               OR last_success < CAST(? AS TIMESTAMP) - to_microseconds(CAST(threshold_s * 1e6 AS BIGINT))
             ORDER BY job
-            """, params=[now - timedelta(seconds=stale_after_s)]).pl()
+            """, params=[scheduled or [], scheduled, scheduled, limits, jobs, float(stale_after_s), now]).pl()
         paused = con.sql(
             "SELECT source, paused_until, consecutive_failures, last_error FROM source_state "
             "WHERE paused_until > ? ORDER BY paused_until DESC LIMIT 50", params=[now]).pl()

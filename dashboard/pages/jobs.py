@@ -43,6 +43,8 @@ def live_status() -> None:
 
 live_status()
 state = data.jobs()
+for stale in data.alerts()["stale_jobs"].iter_rows(named=True):
+    components.stale_job_warning(stale)
 
 st.subheader("Durations (last 7 days)")
 if state["durations"].is_empty():

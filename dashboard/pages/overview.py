@@ -35,8 +35,7 @@ if alerts["stale_jobs"].is_empty() and alerts["paused_sources"].is_empty() and a
     st.success("All clear: jobs are fresh, no source is paused, every post was delivered.",
                icon=":material/check_circle:")
 for job in alerts["stale_jobs"].iter_rows(named=True):
-    last = job["last_success"] or "never"
-    st.warning(f"Job **{job['job']}** is stale: last success {last}.", icon=":material/schedule:")
+    components.stale_job_warning(job)
 for src in alerts["paused_sources"].iter_rows(named=True):
     st.warning(f"Source {src['source']} is paused until {src['paused_until']:%H:%M} UTC "
                f"after {src['consecutive_failures']} failures.", icon=":material/pause_circle:")

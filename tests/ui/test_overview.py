@@ -14,6 +14,9 @@ def test_overview_shows_kpis_alerts_and_chart(settings, seeded_store):
     # the synthetic store has a paused source and failed posts: both surface as alerts
     assert any("r/slavelabour" in w.value for w in at.warning)
     assert any("failed" in e.value for e in at.error)
+    # stale: a scheduled job that never ran is flagged; jobs whose schedule is 'off' are not
+    warnings = " ".join(w.value for w in at.warning)
+    assert "prices_intraday" in warnings and "export" not in warnings and "news" not in warnings
     assert at.get("plotly_chart")
 
 
