@@ -32,7 +32,7 @@ METRIC_POLARITY: dict[str, int] = {
         "competitiveness exports jobs employment workforce staff headcount occupancy "
         "profitability payout buyback buybacks index ftse dax nasdaq dow s&p "
         "job personnel employees workers stores plants mills factories branches outlets "
-        "shops inflows operations facility facilities factory plant unit units people persons "
+        "shops inflows assets aum operations facility facilities factory plant unit units people persons "
         "value net-sales operating-profit order-book bookings "
         "market-share prospects gdp confidence liquidity solvency ratio returns return roe "
         "roi yield-on-cost recovery"
@@ -55,7 +55,7 @@ DIRECTION: dict[str, int] = {
         "surged surging soar soars soared soaring gain gains gained gaining improve improves "
         "improved improving rebound rebounds rebounded boost boosts boosted boosting double "
         "doubles doubled doubling triple tripled widen widens widened widening exceed exceeds "
-        "exceeded exceeding top tops topped higher highest high strengthen strengthens "
+        "exceeded exceeding tops topped higher highest high strengthen strengthens "
         "strengthened expand expands expanded expanding accelerate accelerates accelerated "
         "raise raises raised raising lift lifts lifted hike hikes hiked advance advances "
         "advanced rally rallies rallied recover recovers recovered beat beats beating "
@@ -75,7 +75,7 @@ DIRECTION: dict[str, int] = {
         "worse weaker smaller below downgrade downgrades downgraded erode eroded squeeze "
         "squeezed trim trims trimmed shed sheds reduction reductions contracted contracting tanked slip "
         "slips slipped close closes closed closing depress depressed depresses skid skids "
-        "skidded strip strips stripped stop stops stopped halt halts halted suspend suspends suspended discontinue "
+        "skidded strip strips stripped hit hits stop stops stopped halt halts halted suspend suspends suspended discontinue "
         "discontinues discontinued underperform underperforms underperformed"
     ).split(), -1),
 }
@@ -90,7 +90,7 @@ FORWARD_FIRST = frozenset((
     "double doubled triple tripled halve halved improve improves improved strengthen "
     "strengthens strengthened expand expands expanded upgrade upgrades upgraded downgrade "
     "downgrades downgraded squeeze squeezed high low increase decrease close closes "
-    "strip strips stripped closed closing open opens opened opening create creates created creating stop stops "
+    "strip strips stripped hit hits closed closing open opens opened opening create creates created creating stop stops "
     "stopped halt halts halted suspend suspends suspended discontinue discontinues discontinued"
 ).split())
 
@@ -121,8 +121,9 @@ DIRECTION_ALONE: dict[str, float] = {
     "up": 0.6, "down": -0.6, "higher": 0.8, "lower": -0.8, 
     "raise": 0.6, "raises": 0.6, "raised": 0.6, "raising": 0.6, "depressed": -1.2,
     "skid": -1.2, "skids": -1.2, "skidded": -1.2, "weaker": -0.8, "stronger": 0.8,
+    "hit": -0.8, "hits": -0.8,
     **dict.fromkeys("boost boosts boosted boosting exceed exceeds exceeded".split(), 1.5),
-    **dict.fromkeys("lift lifts lifted top tops topped accelerate accelerates accelerated double "
+    **dict.fromkeys("lift lifts lifted tops topped accelerate accelerates accelerated double "
                     "doubles doubled triple tripled".split(), 1.0),
     **dict.fromkeys("halve halved lowers lowered reduce reduces reduced trim trims trimmed "
                     "strip strips stripped".split(), -0.6),
@@ -161,7 +162,8 @@ _NEGATIVE = (
     "tumble tumbled crash crashed plummet plummeted slashed decline declined declining "
     "worst worse hurt hurts hit hits struggles struggling struggle troubled woes "
     "problems problem difficulties difficult challenging pressure pressured concerns "
-    "concern doubts fears worries spill invalidated rejects rejected reject"
+    "concern doubts fears worries spill invalidated rejects rejected reject skeptical "
+    "sceptical cautions cautioned"
 )
 _POSITIVE = (
     "profitable profitability record-high upgrade upgraded outperform outperformed bullish "
@@ -202,7 +204,7 @@ _DEALS = (
 )
 _MILD_NEGATIVE = (
     "resigned resigns resign quits quit suspected expires expired "
-    "settlement expensive tough outflows"
+    "settlement expensive tough outflows departs departed bumpy"
 )
 _MORE_NEGATIVE = (
     "temporary temporarily"
@@ -244,7 +246,7 @@ ADJECTIVE_OF_RESULT: dict[str, float] = {
 NEGATORS = frozenset((
     "not no never without nor neither none cannot failed fails fail unable isn't wasn't "
     "aren't weren't didn't doesn't don't won't wouldn't hasn't haven't hadn't couldn't "
-    "shouldn't"
+    "shouldn't unlikely"
 ).split())
 
 HEDGES = frozenset((
@@ -330,6 +332,20 @@ PHRASES: dict[str, str] = {
                     .split("|"), "_"),
     **dict.fromkeys("joint venture|join venture".split("|"), "joint-venture"),
     **dict.fromkeys("pick up|picks up|picked up|picking up".split("|"), "rose"),
+    **dict.fromkeys(("swings to loss|swung to loss|swing to loss|swings to a loss|swung to a loss|"
+                     "slips into the red|slipped into the red|falls into the red|fell into the "
+                     "red").split("|"), "in-the-red"),
+    **dict.fromkeys(("swings to profit|swung to profit|swings to a profit|swung to a profit|"
+                     "returns to profit|returned to profit|return to profit").split("|"),
+                    "in-the-black"),
+    **dict.fromkeys("eats into|eat into|ate into|eating into|eaten into".split("|"), "cut"),
+    **dict.fromkeys(("pares gains|pared gains|paring gains|trims gains|trimmed gains|gives up "
+                     "gains|gave up gains").split("|"), "fell"),
+    **dict.fromkeys(("comes up short|came up short|fall short|falls short|fell short|falling "
+                     "short").split("|"), "miss-expectations"),
+    **dict.fromkeys("under pressure|under fire|under scrutiny".split("|"), "under-pressure"),
+    **dict.fromkeys(("pulls the plug|pulls plug|pulled the plug|pulled plug|pull the plug|"
+                     "pull plug").split("|"), "pulls-plug"),
     **dict.fromkeys("closed up|ended up|finished up|closes up".split("|"), "up"),
     **dict.fromkeys("closed down|ended down|finished down".split("|"), "down"),
     **dict.fromkeys("closed higher|ended higher|finished higher".split("|"), "higher"),
@@ -345,5 +361,5 @@ PHRASES: dict[str, str] = {
 
 PHRASE_VALENCE: dict[str, float] = {
     "layoffs": -2.2, "workforce-cuts": -2.2, "cost-savings": 1.5, "profit-warning": -3.0,
-    "beat-expectations": 2.5, "record-low": -2.2, "in-the-red": -2.2, "in-the-black": 2.2, "miss-expectations": -2.5, "step-down": -0.8, "shutdown": -1.8,
+    "beat-expectations": 2.5, "record-low": -2.2, "in-the-red": -2.2, "under-pressure": -1.5, "pulls-plug": -1.6, "in-the-black": 2.2, "miss-expectations": -2.5, "step-down": -0.8, "shutdown": -1.8,
 }

@@ -43,7 +43,7 @@ W_DAMPEN = 0.6       # slightly, marginally ...
 W_HEDGE = 0.8        # may, expects, plans ... damp the whole sentence
 NEGATE = -0.74       # VADER's own negation scalar
 ALPHA = 15.0         # VADER's normalisation constant
-BAND_PER_TOKEN = 0.025  # neutral band on the raw sum: 0.025 per token ...
+BAND_PER_TOKEN = 0.02   # neutral band on the raw sum: 0.02 per token ...
 BAND_MIN = 0.1          # ... at least this (a headline with one mild word is not neutral)
 BAND_MAX = 1.5          # ... at most this (long texts still get a label)
 MAX_CHARS = 20_000   # longer texts are scored on their start: bounded time per text
@@ -86,7 +86,8 @@ _PHRASE_LENGTHS = sorted({len(k) for d in _PHRASES.values() for k in d}, reverse
 _METRIC = fl.METRIC_POLARITY
 _METRIC_WEIGHT = fl.METRIC_WEIGHT
 # a quantity after these belongs to another clause ("fell to a low on debt concerns")
-_FORWARD_STOPS = frozenset(", on amid over from due because since".split())
+_FORWARD_STOPS = frozenset(", on amid over from due because since by".split())
+_DETERMINERS = frozenset("its the a an their his her our this that full-year annual quarterly".split())
 _DIRECTION = fl.DIRECTION
 
 
@@ -132,9 +133,19 @@ def _find_metric(toks: list[str], i: int, claimed: bytearray) -> int | None:
             if t in fl.CLAUSE_BREAKS or t in _FORWARD_STOPS:
                 return None
             if t in _METRIC and not claimed[j]:
+                # "... profit depressed": a verb right after the quantity owns it
+                if any(k < n and toks[k] in _DIRECTION and toks[k] not in fl.FORWARD_FIRST
+                       for k in (j + 1, j + 2)):
+                    return None
                 return j
         return None
 
+    # an object right after the verb ("drops dividend", "cuts its costs") is the quantity
+    j = i + 1
+    while j < n and toks[j] in _DETERMINERS:
+        j += 1
+    if j < n and j <= i + 3 and toks[j] in _METRIC and not claimed[j]:
+        return j
     if toks[i] in fl.FORWARD_FIRST:
         m = forward()
         return m if m is not None else back()
