@@ -164,7 +164,7 @@ class JobExecutor:
                         box.abandoned = True  # the thread releases the job lock when it ends
                 if box.abandoned:
                     if self.abort.is_set():
-                        msg = "interrupted: runner stopped before the job finished"
+                        msg = "interrupted: stopped (SIGTERM/SIGINT) before the job finished"
                     else:
                         msg = f"deadline exceeded after {deadline_s:g} s"
                     return RunOutcome(run_id, spec.name, RunStatus.FAILED, error=msg,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 
 EXIT_SKIPPED = 75  # sysexits EX_TEMPFAIL: nothing failed, try again later
@@ -15,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run one job now, in this process, with the same run record, deadline, "
         "retries and breaker as the scheduler, then exit: 0 when it ended ok or partial, 1 when "
         "it failed, 75 when it was skipped (already running elsewhere, or paused by its "
-        "breaker). Lets cron, systemd timers or Airflow drive signaldesk without the runner.",
+        "breaker). SIGTERM/Ctrl-C record the run as interrupted and exit 1. Lets cron, systemd timers or Airflow drive signaldesk without the runner.",
     )
     p.add_argument("name", help="Job name, as listed by 'python -m jobs list'.")
     p.add_argument("--registry", metavar="MODULE:ATTR", default=None,
@@ -38,7 +39,15 @@ def run(args: argparse.Namespace) -> int:
         return 1
     store = Store.from_settings(settings)
     recover_dead_runs(store, utcnow())
-    out = JobExecutor(settings, registry, store).execute(args.name, trigger="once")
+    executor = JobExecutor(settings, registry, store)
+
+    def interrupted(*_):  # stop waiting; the run is recorded failed("interrupted ...")
+        executor.stopping.set()
+        executor.abort.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, interrupted)
+    out = executor.execute(args.name, trigger="once")
     line = f"{out.job} {out.status} in {out.duration_s:.1f}s (run {out.run_id})"
     if out.counts:
         line += f" counts={json.dumps(out.counts, default=str, sort_keys=True)}"

@@ -132,3 +132,21 @@ def test_kill_9_mid_batch_then_restart_converges(tmp_path):
     assert _news_count(store) == ref_rows == 30000
     after = job_runs.get_run(store, killed["run_id"])
     assert after["status"] == "failed" and after["error"].startswith("runner died")
+
+
+def test_sigterm_during_once_records_the_run_as_interrupted(tmp_path):
+    data, hold = tmp_path / "var", tmp_path / "inside-transaction"
+    child = Proc(["once", "demo_ingest", *REG], _env(data, DEMO_HOLD_FILE=str(hold)))
+    try:
+        wait_until(hold.exists, 30, "the job to be inside its transaction")
+        child.p.send_signal(signal.SIGTERM)
+        assert child.p.wait(30) == 1
+        assert "failed" in child.p.stdout.read() and "interrupted" in "".join(child.lines)
+    finally:
+        if child.p.poll() is None:
+            child.p.kill()
+            child.p.wait()
+    store = Store(data / "signaldesk.duckdb")
+    [run] = runs(store, "demo_ingest")
+    assert run["status"] == "failed" and run["error"].startswith("interrupted")
+    assert _news_count(store) == 0
