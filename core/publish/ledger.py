@@ -66,6 +66,9 @@ class PostReport:
 
     @property
     def ok(self) -> bool:
+        """Nothing failed, and (outside a dry run) the configuration was usable."""
+        if self.target == "(not configured)":
+            return False
         return not any(o.status == PostStatus.FAILED.value for o in self.outcomes)
 
     def summary(self) -> str:
@@ -154,7 +157,10 @@ async def aretry_failed(store: Store, settings, keys: list[str] | None = None) -
     Without ``keys``: every failure that certainly did not post. Failures that may have posted
     (timeout, dropped connection) are retried only when their keys are named.
     """
-    target = target_label(settings)
+    try:
+        target = target_label(settings)
+    except dl.DeliveryError as exc:
+        return PostReport(target="(not configured)", reason=str(exc))
     report = PostReport(target=target, dry_run=settings.dry_run)
     if settings.dry_run:
         report.reason = DRY_RUN_REASON
@@ -204,7 +210,11 @@ def _plan(units: list[tuple[str, str, list[dict]]], keys: list[str]):
 
 
 async def _post_units(store: Store, settings, units: list[tuple[str, str, list[dict]]]) -> PostReport:
-    target = target_label(settings)
+    try:
+        target = target_label(settings)
+    except dl.DeliveryError as exc:  # unusable webhook URL: nothing can be sent or recorded
+        return PostReport(target="(not configured)", reason=str(exc), outcomes=[
+            PostOutcome("", k, i, SKIPPED, f"not posted: {exc}") for k, i, _ in units])
     keys = [idempotency_key(k, i, target) for k, i, _ in units]
     rows = [{"idempotency_key": key, "target": target, "kind": k, "item_id": i, "payload": json.dumps(e)}
             for key, (k, i, e) in zip(keys, units)]

@@ -232,3 +232,11 @@ def test_pacing_never_fires_into_an_empty_bucket(store, settings):
     assert first.counts == {"sent": 25} and second.counts == {"sent": 5}
     statuses = [r.status for r in fake.calls("execute")]
     assert statuses == [200] * 4  # no 429: no request wasted
+
+
+def test_unusable_webhook_url_is_reported_not_raised(store, settings):
+    s = settings.model_copy(update={"discord_webhook_url": SecretStr("https://example.com/hooks/secret")})
+    report = post_items(store, s, "lead", leads(2))
+    assert not report.ok and report.counts == {"skipped": 2}
+    assert "webhooks/<id>/<token>" in report.reason and "secret" not in report.reason
+    assert post_history(store, 10).height == 0
