@@ -32,7 +32,7 @@ METRIC_POLARITY: dict[str, int] = {
         "competitiveness exports jobs employment workforce staff headcount occupancy "
         "profitability payout buyback buybacks index ftse dax nasdaq dow s&p "
         "job personnel employees workers stores plants mills factories branches outlets "
-        "shops inflows assets aum operations facility facilities factory plant unit units people persons "
+        "shops inflows assets aum office offices operations facility facilities factory plant unit units people persons "
         "value net-sales operating-profit order-book bookings "
         "market-share prospects gdp confidence liquidity solvency ratio returns return roe "
         "roi yield-on-cost recovery"
@@ -75,7 +75,8 @@ DIRECTION: dict[str, int] = {
         "worse weaker smaller below downgrade downgrades downgraded erode eroded squeeze "
         "squeezed trim trims trimmed shed sheds reduction reductions contracted contracting tanked slip "
         "slips slipped close closes closed closing depress depressed depresses skid skids "
-        "skidded strip strips stripped hit hits stop stops stopped halt halts halted suspend suspends suspended discontinue "
+        "skidded strip strips stripped hit hits shut shuts shutting falter falters faltered "
+        "faltering stop stops stopped halt halts halted suspend suspends suspended discontinue "
         "discontinues discontinued underperform underperforms underperformed"
     ).split(), -1),
 }
@@ -90,7 +91,7 @@ FORWARD_FIRST = frozenset((
     "double doubled triple tripled halve halved improve improves improved strengthen "
     "strengthens strengthened expand expands expanded upgrade upgrades upgraded downgrade "
     "downgrades downgraded squeeze squeezed high low increase decrease close closes "
-    "strip strips stripped hit hits closed closing open opens opened opening create creates created creating stop stops "
+    "strip strips stripped hit hits shut shuts shutting closed closing open opens opened opening create creates created creating stop stops "
     "stopped halt halts halted suspend suspends suspended discontinue discontinues discontinued"
 ).split())
 
@@ -121,7 +122,8 @@ DIRECTION_ALONE: dict[str, float] = {
     "up": 0.6, "down": -0.6, "higher": 0.8, "lower": -0.8, 
     "raise": 0.6, "raises": 0.6, "raised": 0.6, "raising": 0.6, "depressed": -1.2,
     "skid": -1.2, "skids": -1.2, "skidded": -1.2, "weaker": -0.8, "stronger": 0.8,
-    "hit": -0.8, "hits": -0.8,
+    "hit": -0.8, "hits": -0.8, "shut": -1.2, "shuts": -1.2, "shutting": -1.2, "falter": -1.2,
+    "falters": -1.2, "faltered": -1.2, "faltering": -1.2,
     **dict.fromkeys("boost boosts boosted boosting exceed exceeds exceeded".split(), 1.5),
     **dict.fromkeys("lift lifts lifted tops topped accelerate accelerates accelerated double "
                     "doubles doubled triple tripled".split(), 1.0),
@@ -210,14 +212,14 @@ _MORE_NEGATIVE = (
     "temporary temporarily"
 )
 
-FINANCE_LEXICON: dict[str, float] = {
+FINANCE_LEXICON: dict[str, float] = {  # later, narrower lists win over the broad categories
+    **dict.fromkeys(_POSITIVE.split(), 1.5),
+    **dict.fromkeys(_NEGATIVE.split(), -1.6),
+    **dict.fromkeys(_NEGATIVE_STRONG.split(), -3.0),
     **dict.fromkeys(_MILD_POSITIVE.split(), 0.7),
     **dict.fromkeys(_DEALS.split(), 0.45),
     **dict.fromkeys(_MILD_NEGATIVE.split(), -0.8),
     **dict.fromkeys(_MORE_NEGATIVE.split(), -1.2),
-    **dict.fromkeys(_POSITIVE.split(), 1.5),
-    **dict.fromkeys(_NEGATIVE.split(), -1.6),
-    **dict.fromkeys(_NEGATIVE_STRONG.split(), -3.0),
     **_STRONGLY_CHOSEN,
 }
 
