@@ -201,7 +201,7 @@ _MILD_POSITIVE = (
 # weak enough that one of them alone does not lift a long sentence out of the neutral band.
 _DEALS = (
     "buy buys acquires stake takeover merger bid partners partner invest invests investment "
-    "investments sells secure secures secured support supports deal deals ipo float listing "
+    "investments sell sale sells secure secures secured support supports deal deals ipo float listing "
     "chosen"
 )
 _MILD_NEGATIVE = (
@@ -357,8 +357,11 @@ PHRASES: dict[str, str] = {
     **dict.fromkeys("in black|in the black|into the black|back to profit".split("|"),
                     "in-the-black"),
     **dict.fromkeys("share price|stock price|share prices|stock prices".split("|"), "shares"),
-    **dict.fromkeys("new high|record high|all-time high|new highs".split("|"), "record-high"),
-    **dict.fromkeys("new low|record low|all-time low|new lows".split("|"), "record-low"),
+    **dict.fromkeys(("new high|record high|all-time high|new highs|month high|year high|week high|"
+                     "month highs|year highs|week highs").split("|"), "record-high"),
+    **dict.fromkeys(("new low|record low|all-time low|new lows|month low|year low|week low|"
+                     "month lows|year lows|week lows").split("|"), "record-low"),
+    **dict.fromkeys("joins forces|join forces|joined forces|teams up with".split("|"), "alliance"),
 }
 
 PHRASE_VALENCE: dict[str, float] = {

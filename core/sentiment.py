@@ -87,6 +87,8 @@ _METRIC = fl.METRIC_POLARITY
 _METRIC_WEIGHT = fl.METRIC_WEIGHT
 # a quantity after these belongs to another clause ("fell to a low on debt concerns")
 _FORWARD_STOPS = frozenset(", on amid over from due because since by".split())
+_REACH = frozenset(("hit", "hits"))
+_MILESTONES = frozenset(("record-high", "record-low", "high", "low", "target", "targets", "goal"))
 _DETERMINERS = frozenset("its the a an their his her our this that full-year annual quarterly".split())
 _DIRECTION = fl.DIRECTION
 
@@ -182,6 +184,8 @@ def _directions(toks: list[str], used: bytearray, pw: list[float] | None) -> flo
         if d is None:
             continue
         nxt = toks[i + 1] if i + 1 < n else ""
+        if t in _REACH and any(k in _MILESTONES for k in toks[i + 1:i + 5]):
+            continue  # "hit a 10-month high": reaching, not hurting
         m = _find_metric(toks, i, used)
         if m is not None:
             v = W_RULE * d * _METRIC[toks[m]] * _METRIC_WEIGHT.get(toks[m], 1.0)
