@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     http_timeout_s: float = Field(15.0, gt=0, description="One HTTP request.")
     http_deadline_s: float = Field(60.0, gt=0, description="One source, all retries included.")
     http_max_bytes: int = Field(10_000_000, gt=0, description="Largest response body accepted.")
-    http_concurrency: int = Field(8, ge=1, le=64, description="Requests in flight at once.")
+    http_concurrency: int = Field(12, ge=1, le=64, description="Requests in flight at once.")
     job_deadline_s: float = Field(300.0, gt=0, description="Overall deadline of one job run.")
     yahoo_timeout_s: float = Field(30.0, gt=0, description="Overall timeout of one yfinance call.")
     yahoo_history_days: int = Field(1825, ge=1, description="Days of daily bars the first price fetch of a symbol loads (intraday: as far as Yahoo serves).")
@@ -112,6 +112,11 @@ class Settings(BaseSettings):
     runner_request_poll_s: float = Field(2.0, gt=0, description="How often the runner looks for 'run now' requests.")
     runner_shutdown_grace_s: float = Field(8.0, ge=0, description="On SIGTERM, how long running jobs may finish before they are marked interrupted (the supervisor waits 10 s).")
     misfire_grace_s: float = Field(600.0, gt=0, description="A run missed by less than this (runner busy or down) still runs, once (coalesced).")
+
+    # trading signals (core/signals)
+    signal_horizon_days: int = Field(5, ge=1, le=60, description="Bars ahead a signal is scored against (its forward return).")
+    signal_window_days: int = Field(250, ge=20, description="Bars of settled signals in each component's track record.")
+    signal_shrink_n0: float = Field(200.0, ge=0, description="Pseudo-signals of shrinkage toward equal component weights.")
 
     @field_validator("watchlist", mode="before")
     @classmethod

@@ -42,6 +42,8 @@ def latest_weights(w: pl.DataFrame, horizon: int = DEFAULT_HORIZON) -> pl.DataFr
 def refresh(store, settings=None) -> dict:
     """Recompute all daily signals from the store's bars and news; replace signals and weights.
 
+    ``settings`` (optional) supplies signal_horizon_days, signal_window_days, signal_shrink_n0.
+
     Returns counts for the job record: symbols, bars, news_days, signals, weights.
     """
     from core.store import signals as sstore
@@ -53,9 +55,12 @@ def refresh(store, settings=None) -> dict:
     if bars.is_empty():
         log.info("no daily bars; signals not computed", extra=counts)
         return counts
-    signals, w = compute(bars, sentiment.select("symbol", "day", "sentiment"))
+    horizon = getattr(settings, "signal_horizon_days", DEFAULT_HORIZON)
+    window = getattr(settings, "signal_window_days", DEFAULT_WINDOW)
+    n0 = getattr(settings, "signal_shrink_n0", SHRINK_N0)
+    signals, w = compute(bars, sentiment.select("symbol", "day", "sentiment"), horizon, window, n0)
     now = utcnow()
-    latest = latest_weights(w).with_columns(pl.lit(now).alias("computed_at"))
+    latest = latest_weights(w, horizon).with_columns(pl.lit(now).alias("computed_at"))
     rows = signals.with_columns(pl.lit(now).alias("computed_at"))
     counts["signals"], counts["weights"] = sstore.replace_signals(store, rows, latest)
     log.info("signals refreshed", extra=counts)

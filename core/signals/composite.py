@@ -29,7 +29,8 @@ def weights(record: pl.DataFrame, n0: float = SHRINK_N0) -> pl.DataFrame:
     equal = 1.0 / len(COMPONENTS)
     perf = pl.col("mean_return").fill_null(0.0).clip(lower_bound=0.0)
     total = perf.sum().over("day")
-    shrink = n0 / (pl.col("evidence").cast(pl.Float64) + n0)
+    n = pl.col("evidence").cast(pl.Float64)
+    shrink = pl.when(n + n0 > 0).then(n0 / (n + n0)).otherwise(1.0)  # no evidence at all: equal
     return record.with_columns(
         pl.when(total > 0).then(perf / total).otherwise(0.0).alias("perf_weight"),
         shrink.alias("shrink"),
@@ -45,7 +46,8 @@ def weights(record: pl.DataFrame, n0: float = SHRINK_N0) -> pl.DataFrame:
 def reason(row: dict, horizon: int = DEFAULT_HORIZON) -> str:
     """Plain words for one component's weight, e.g. for the dashboard's weight table."""
     n = int(row.get("evidence") or 0)
-    shrink_pct = round(100 * float(row.get("shrink") or 1.0))
+    shrink = row.get("shrink")
+    shrink_pct = round(100 * (1.0 if shrink is None else float(shrink)))
     if n == 0:
         return f"no settled signals yet; equal weight ({shrink_pct}% toward equal)"
     hit = row.get("hit_rate")

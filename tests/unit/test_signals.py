@@ -229,3 +229,15 @@ def test_short_history_gives_equal_weights_and_no_crash():
     sig, w = compute(walk(["A", "B"], 4))
     assert sig.height == 8 and sig["composite"].null_count() == 0
     assert set(w["weight"].round(12)) == {0.25} and set(w["evidence"]) == {0}
+
+
+def test_refresh_uses_the_settings_horizon(store, settings):
+    with store.write() as con:
+        insert_new(con, "prices", _store_bars(["AAA"], 60), "symbol")
+    refresh(store, settings.model_copy(update={"signal_horizon_days": 2, "signal_shrink_n0": 0.0}))
+    w = sstore.signal_weights(store)
+    with_evidence = w.filter(pl.col("evidence") > 0)
+    assert with_evidence.height == 3  # no news, so sentiment never bet
+    assert all("mean 2-day return" in r and "shrunk 0%" in r for r in with_evidence["reason"])
+    no_news = w.filter(pl.col("component") == "sentiment")["reason"][0]
+    assert no_news.startswith("no settled signals yet")
