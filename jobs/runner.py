@@ -8,8 +8,9 @@ Around it the runner:
 - on start marks rows left ``running`` by a dead process as failed("runner died");
 - runs each job at most once at a time (``max_instances=1``) and records a skipped row when
   a firing is dropped because the previous one is still running;
-- coalesces firings missed while it was down or busy into one (``coalesce=True``,
-  ``misfire_grace_time``);
+- coalesces firings missed while it was busy into one (``coalesce=True``,
+  ``misfire_grace_time``), and on start runs a job once if runs were due while it was down
+  (``schedule.missed_since``: jobs' last runs come from ``job_runs``);
 - polls ``job_requests`` every ~2 s and runs what the operator asked for ("run now");
 - checks staleness every minute and alerts once per stale episode;
 - on stop, takes no new work, gives running jobs ``runner_shutdown_grace_s`` to finish, then
@@ -33,7 +34,7 @@ from core.store import Store
 from core.store import job_runs
 from jobs.execute import JobExecutor, new_run_id
 from jobs.registry import JobSpec, default_registry
-from jobs.schedule import ScheduleError, parse_schedule
+from jobs.schedule import ScheduleError, missed_since, parse_schedule
 from jobs.status import stale_jobs
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,9 @@ class Runner:
 
     # --- life cycle -----------------------------------------------------------------------
     def start(self) -> None:
-        recover_dead_runs(self.store, self.clock())
+        now = self.clock()
+        recover_dead_runs(self.store, now)
+        last = {r["job"]: r["last_started_at"] for r in job_runs.job_status(self.store).iter_rows(named=True)}
         for name, spec in self.registry.items():
             text = spec.schedule_text(self.settings)
             try:
@@ -98,8 +101,14 @@ class Runner:
                 continue
             if trigger is None:
                 continue
+            extra = {}
+            missed = missed_since(trigger, last.get(name), now, self.settings.misfire_grace_s)
+            if missed is not None:  # due while the runner was down: once, now (coalesced)
+                extra["next_run_time"] = datetime.now(timezone.utc)
+                log.info("running a run missed while the runner was down",
+                         extra={"job": name, "due": str(missed), "last_run": str(last.get(name))})
             self.scheduler.add_job(self.executor.execute, trigger, args=[name], id=name, name=name,
-                                   kwargs={"trigger": "schedule"})
+                                   kwargs={"trigger": "schedule"}, **extra)
             self.scheduled[name] = text
         self.scheduler.add_job(self.poll_requests, IntervalTrigger(seconds=self.settings.runner_request_poll_s),
                                id=REQUESTS_JOB, name=REQUESTS_JOB, next_run_time=datetime.now(timezone.utc))

@@ -7,7 +7,7 @@ evaluated in the market timezone so "16:30" means the exchange's 16:30 all year 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -65,3 +65,33 @@ def next_fire(trigger: BaseTrigger | None, now: datetime) -> datetime | None:
         return now + trigger.interval
     nxt = trigger.get_next_fire_time(None, aware)
     return nxt.astimezone(timezone.utc).replace(tzinfo=None) if nxt else None
+
+
+def missed_since(trigger: BaseTrigger | None, last_run: datetime | None, now: datetime,
+                 grace_s: float) -> datetime | None:
+    """The latest fire time missed between the last run and ``now`` (naive UTC), if it should
+    still run: the runner was down, and on start the misses coalesce into ONE run.
+
+    ``every`` schedules: due when a whole period passed since the last run (or never ran).
+    Cron schedules: the latest missed time, if it is less than ``grace_s`` old (a daily 16:30
+    job missed by five hours is skipped, not run at 21:30); never-run cron jobs wait.
+    """
+    if trigger is None:
+        return None
+    if isinstance(trigger, IntervalTrigger):
+        if last_run is None or now - last_run >= trigger.interval:
+            return now
+        return None
+    if last_run is None:
+        return None
+    aware_now = now.replace(tzinfo=timezone.utc)
+    t = trigger.get_next_fire_time(None, last_run.replace(tzinfo=timezone.utc) + timedelta(seconds=1))
+    latest = None
+    for _ in range(20_000):
+        if t is None or t > aware_now:
+            break
+        latest = t
+        t = trigger.get_next_fire_time(t, t + timedelta(seconds=1))
+    if latest is None or (aware_now - latest).total_seconds() > grace_s:
+        return None
+    return latest.astimezone(timezone.utc).replace(tzinfo=None)

@@ -325,3 +325,31 @@ def test_stale_jobs(settings, store):
     assert set(found) == {"news", "learn", "leads"}
     assert found["learn"].last_success_at is None and "no successful run" in found["learn"].reason
     assert set(j.job for j in stale_jobs(store, settings, now)) == {"news", "learn"}
+
+
+def test_runs_missed_while_the_runner_was_down_run_once_at_start(settings, store):
+    ran = {"hourly": threading.Event(), "fresh": threading.Event()}
+    counts = {"hourly": 0, "fresh": 0}
+
+    def body_for(name):
+        def body(store, settings):
+            counts[name] += 1
+            ran[name].set()
+        return body
+
+    t = utcnow()
+    job_runs.start_run(store, "old00000001", "hourly", "schedule", t - timedelta(hours=5))
+    job_runs.finish_run(store, "old00000001", "ok", t - timedelta(hours=5))
+    job_runs.start_run(store, "new00000001", "fresh", "schedule", t - timedelta(minutes=1))
+    job_runs.finish_run(store, "new00000001", "ok", t - timedelta(minutes=1))
+    registry = {"hourly": JobSpec("hourly", body_for("hourly"), "t", schedule="every 1h"),
+                "fresh": JobSpec("fresh", body_for("fresh"), "t", schedule="every 1h")}
+    runner = Runner(settings, registry=registry, store=store)
+    runner.start()
+    try:
+        assert ran["hourly"].wait(10)  # 5 periods missed -> one run, right away
+        wait_until(lambda: [r for r in runs(store, "hourly") if r["status"] == "ok" and r["run_id"] != "old00000001"],
+                   what="catch-up run recorded")
+    finally:
+        runner.stop(grace_s=5)
+    assert counts == {"hourly": 1, "fresh": 0}  # the fresh job was not due

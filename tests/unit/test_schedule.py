@@ -9,7 +9,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from jobs.registry import default_registry, load_registry
-from jobs.schedule import ScheduleError, every_seconds, next_fire, parse_schedule
+from jobs.schedule import ScheduleError, every_seconds, missed_since, next_fire, parse_schedule
 
 pytestmark = pytest.mark.timeout(30)
 NY = "America/New_York"
@@ -79,3 +79,21 @@ def test_default_registry_reads_schedules_from_settings(settings):
 def test_load_registry_rejects_non_registries():
     with pytest.raises(TypeError):
         load_registry("jobs.schedule:_UNIT_S")
+
+
+def test_missed_runs_during_downtime_coalesce_into_one():
+    now = datetime(2026, 1, 9, 15, 0)  # Friday 10:00 New York
+    every = parse_schedule("every 10m")
+    assert missed_since(every, now - timedelta(hours=3), now, 600) == now  # 18 missed -> one run now
+    assert missed_since(every, now - timedelta(minutes=4), now, 600) is None  # not due yet
+    assert missed_since(every, None, now, 600) == now  # never ran: run at start
+    cron = parse_schedule("*/5 9-16 * * mon-fri", NY)
+    assert missed_since(cron, now - timedelta(minutes=17), now, 600) == datetime(2026, 1, 9, 15, 0)
+    assert missed_since(cron, now - timedelta(minutes=2), now - timedelta(seconds=1), 600) is None
+    daily = parse_schedule("30 16 * * mon-fri", NY)
+    friday_close = datetime(2026, 1, 9, 21, 30)
+    assert missed_since(daily, friday_close - timedelta(days=1), friday_close + timedelta(minutes=5), 600) \
+        == friday_close  # down over the close, back 5 min later: catch up
+    assert missed_since(daily, friday_close - timedelta(days=1), friday_close + timedelta(hours=5), 600) is None
+    assert missed_since(daily, None, now, 600) is None
+    assert missed_since(None, None, now, 600) is None
