@@ -246,8 +246,8 @@ def test_429_without_via_is_a_block_not_retried(store, settings, fake_discord):
     """FACTS (discord-api-docs#5810): an IP ban is a 429 with no retry information."""
     from tests.fakes.discord_api import Reply
 
-    fake_discord.fault("execute", Reply(429, {"code": 0, "message": "You are being blocked from accessing our "
-                                              "API temporarily due to exceeding our rate limits frequently."}))
+    blocked = "You are being blocked from accessing our API temporarily due to exceeding our rate limits."
+    fake_discord.fault("execute", Reply(429, {"code": 0, "message": blocked}))
     report = post_items(store, webhook(settings, fake_discord), "lead", leads(1))
     assert report.counts == {"failed": 1} and report.outcomes[0].reason.startswith("rate_limited:")
     assert len(fake_discord.calls("execute")) == 1
