@@ -25,7 +25,7 @@ METRIC_POLARITY: dict[str, int] = {
     **dict.fromkeys((
         "sales revenue revenues profit profits earnings income ebit ebitda eps margin margins "
         "turnover orders order-intake intake backlog dividend dividends demand growth "
-        "shares share stock stocks equities valuation production output capacity volume volumes "
+        "shares stock stocks equities valuation production output capacity volume volumes "
         "deliveries shipments traffic passengers customers subscribers users result results "
         "performance rating ratings guidance outlook forecast forecasts target estimate "
         "estimates expectations consensus cashflow cash-flow productivity efficiency "
@@ -361,6 +361,7 @@ PHRASES: dict[str, str] = {
                      "month highs|year highs|week highs").split("|"), "record-high"),
     **dict.fromkeys(("new low|record low|all-time low|new lows|month low|year low|week low|"
                      "month lows|year lows|week lows").split("|"), "record-low"),
+    **dict.fromkeys("market share|market shares".split("|"), "market-share"),
     **dict.fromkeys("joins forces|join forces|joined forces|teams up with".split("|"), "alliance"),
 }
 

@@ -137,3 +137,34 @@ def test_finance_word_soup_stays_in_range(words: list[str]) -> None:
     assert -1.0 <= s.compound <= 1.0
     label = "positive" if s.compound > 0 else "negative" if s.compound < 0 else "neutral"
     assert s.label in {label, "neutral"}
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Rio Tinto swings to loss, drops dividend policy", "negative"),
+    ("AstraZeneca investment eats into profit", "negative"),
+    ("Barclays profit depressed by foreign exchange provisions", "negative"),
+    ("Shares in BAE Systems hit 10-month high on rating upgrade", "positive"),
+    ("Profit hit by weak sales", "negative"),
+    ("Nokia increased its market share", "positive"),
+    ("Stora Enso said it would close four mills", "negative"),
+    ("Uponor closed in the red", "negative"),
+    ("The company will temporarily lay off 200 people", "negative"),
+    ("Company cut its costs", "positive"),
+])
+def test_finance_phrases(text: str, label: str) -> None:
+    assert score(text).label == label, score(text)
+
+
+def test_but_outweighs_and_despite_concedes() -> None:
+    # the main clause decides: "despite X" is the lesser part, what follows "but" the greater
+    assert score("Persimmon reports strong trading despite planning delays").label == "positive"
+    assert score("Sales rose, but operating profit fell sharply").label == "negative"
+
+
+def test_currency_conversion_is_not_a_change() -> None:
+    assert score("Revenue of EUR 10 mn ( USD 13.2 mn ) is expected").label == "neutral"
+    assert score("The firm generated sales of 187 mln eur in 2005 .").label == "neutral"
+
+
+def test_reported_decimals_split_by_wire_formatting() -> None:
+    assert score("EPS stood at EUR0 .07 versus EUR0 .11 .").label == "negative"
