@@ -101,10 +101,15 @@ class JobExecutor:
         with bound_run_id(run_id):
             try:
                 return self._execute(name, trigger, run_id)
-            except Exception as exc:  # the store itself failed: nothing else to record into
+            except Exception as exc:  # the store itself failed (e.g. busy past its wait)
                 log.exception("could not run or record job", extra={"job": name})
-                return RunOutcome(run_id, name, RunStatus.FAILED,
-                                  error=errors.readable_error(exc, self._secrets))
+                error = errors.readable_error(exc, self._secrets)
+                try:  # do not leave a 'running' row behind for a run that is over
+                    job_runs.fail_running(self.store, [run_id], f"could not record the run: {error}",
+                                          self.clock())
+                except Exception:
+                    log.exception("could not mark the run failed either", extra={"job": name})
+                return RunOutcome(run_id, name, RunStatus.FAILED, error=error)
 
     def _skip(self, name: str, trigger: str, run_id: str, reason: str) -> RunOutcome:
         log.warning("job skipped: %s", reason, extra={"job": name})
@@ -119,6 +124,8 @@ class JobExecutor:
             job_runs.start_run(self.store, run_id, name, trigger, now, os.getpid())
             job_runs.finish_run(self.store, run_id, RunStatus.FAILED, now, error=reason)
             return RunOutcome(run_id, name, RunStatus.FAILED, error=reason)
+        if self.stopping.is_set():  # queued before a shutdown, reached the pool after it
+            return self._skip(name, trigger, run_id, "not started: the runner is stopping")
         lock = ProcessLock(self.locks_dir / f"job-{name}.lock", f"job {name}")
         try:
             lock.__enter__()
