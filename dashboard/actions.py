@@ -62,13 +62,12 @@ def accept_suggestions(terms: list[str] | None) -> int:
     """Adopt learned weights (all, or the given terms) as the keywords' weights."""
     learning = data.optional("core.learning")
     if learning is not None and hasattr(learning, "accept_suggestions"):
-        result = learning.accept_suggestions(data.store(), terms)
+        applied = learning.accept_suggestions(data.store(), terms)  # {term: weight} applied
     else:  # the learned table is in the schema already; adopting it is a plain weight update
-        weights = views_keywords.suggested_weights(data.store(), terms)
-        keywords_store.set_weights(data.store(), weights)
-        result = len(weights)
+        applied = views_keywords.suggested_weights(data.store(), terms)
+        keywords_store.set_weights(data.store(), applied)
     data.invalidate()
-    return result if isinstance(result, int) else len(terms or [])
+    return len(applied)
 
 
 # ---------------------------------------------------------------- inputs
