@@ -32,7 +32,8 @@ METRIC_POLARITY: dict[str, int] = {
         "competitiveness exports jobs employment workforce staff headcount occupancy "
         "profitability payout buyback buybacks index ftse dax nasdaq dow s&p "
         "job personnel employees workers stores plants mills factories branches outlets "
-        "shops inflows assets aum office offices operations facility facilities factory plant unit units people persons "
+        "shops inflows assets aum office offices operations facility facilities factory plant "
+        "unit units people persons "
         "value net-sales operating-profit order-book bookings "
         "market-share prospects gdp confidence liquidity solvency ratio returns return roe "
         "roi yield-on-cost recovery"
@@ -60,7 +61,8 @@ DIRECTION: dict[str, int] = {
         "raise raises raised raising lift lifts lifted hike hikes hiked advance advances "
         "advanced rally rallies rallied recover recovers recovered beat beats beating "
         "outperform outperforms outperformed bigger larger stronger better above record "
-        "create creates created creating open opens opened opening upgrade upgrades upgraded upbeat skyrocket skyrockets skyrocketed spike spikes spiked"
+        "create creates created creating open opens opened opening upgrade upgrades upgraded "
+        "upbeat skyrocket skyrockets skyrocketed spike spikes spiked"
     ).split(), 1),
     **dict.fromkeys((
         "fall falls fell fallen falling decrease decreases decreased decreasing decline "
@@ -91,7 +93,8 @@ FORWARD_FIRST = frozenset((
     "double doubled triple tripled halve halved improve improves improved strengthen "
     "strengthens strengthened expand expands expanded upgrade upgrades upgraded downgrade "
     "downgrades downgraded squeeze squeezed high low increase decrease close closes "
-    "strip strips stripped hit hits shut shuts shutting closed closing open opens opened opening create creates created creating stop stops "
+    "strip strips stripped hit hits shut shuts shutting closed closing open opens opened "
+    "opening create creates created creating stop stops "
     "stopped halt halts halted suspend suspends suspended discontinue discontinues discontinued"
 ).split())
 
@@ -325,7 +328,8 @@ PHRASES: dict[str, str] = {
     **dict.fromkeys("step down|steps down|stepped down|stepping down".split("|"), "step-down"),
     **dict.fromkeys("shut down|shuts down|shutting down|close down|closes down|wind down|"
                     "winds down".split("|"), "shutdown"),
-    **dict.fromkeys("set up|sets up|setting up|sign up|signs up|signed up|up to|made up|make up|makes up|turn down|turned down|break down|"
+    **dict.fromkeys("set up|sets up|setting up|sign up|signs up|signed up|up to|made up|"
+                    "make up|makes up|turn down|turned down|break down|"
                     "broken down|broke down|back up|follow up|line up|take up|took up|taken up|"
                     "end up|carry out|carried out|no longer|break up|breaks up|"
                     "divide up|split up|shake up|shake-up|team up|teams up|step up|steps up|"
@@ -367,5 +371,7 @@ PHRASES: dict[str, str] = {
 
 PHRASE_VALENCE: dict[str, float] = {
     "layoffs": -2.2, "workforce-cuts": -2.2, "cost-savings": 1.5, "profit-warning": -3.0,
-    "beat-expectations": 2.5, "record-low": -2.2, "in-the-red": -2.2, "under-pressure": -1.5, "pulls-plug": -1.6, "in-the-black": 2.2, "miss-expectations": -2.5, "step-down": -0.8, "shutdown": -1.8,
+    "beat-expectations": 2.5, "miss-expectations": -2.5, "record-low": -2.2,
+    "in-the-red": -2.2, "in-the-black": 2.2, "under-pressure": -1.5, "pulls-plug": -1.6,
+    "step-down": -0.8, "shutdown": -1.8,
 }
