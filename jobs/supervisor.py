@@ -22,6 +22,16 @@ log = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if the supervisor itself is killed, so none is orphaned."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:  # not glibc: children may outlive a killed supervisor
+        pass
+
+
 def restart_delay(restarts: int, base: float = 1.0, cap: float = 60.0) -> float:
     """Back-off before the n-th restart of a child in a row: 1, 2, 4 ... capped."""
     return min(cap, base * (2 ** max(0, restarts - 1)))
@@ -38,7 +48,7 @@ class Child:
     history: list[int] = field(default_factory=list)
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(self.argv, cwd=REPO)
+        self.proc = subprocess.Popen(self.argv, cwd=REPO, preexec_fn=_die_with_parent)
         self.started_at = time.monotonic()
         log.info("started %s", self.name, extra={"child": self.name, "pid": self.proc.pid})
 
