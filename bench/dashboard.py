@@ -96,7 +96,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         settings, sizes = build(Path(tmp), args.quick)
         print(f"store: {sizes['news']:,} news, {sizes['leads']:,} leads, {sizes['n_symbols']} symbols x 10 y "
-              f"daily bars; built in {sizes['build_s']:.1f} s; file {settings.store_path.stat().st_size / 1e6:.0f} MB")
+              f"daily bars; built in {sizes['build_s']:.1f} s; "
+              f"file {settings.store_path.stat().st_size / 1e6:.0f} MB")
         page_times(settings, "overview", 1)  # imports (plotly, polars, streamlit pages) out of the way
         print(f"{'page':<14}{'cold s':>9}{'warm s':>9}   targets: cold <= 1.0 s, warm <= 0.3 s")
         results = {}

@@ -74,7 +74,8 @@ def overview() -> dict:
 
 
 @st.cache_data(ttl=TTL_FAST, show_spinner=False)
-def _alerts(path: str, now: datetime, stale_after_s: float, thresholds: tuple, scheduled: tuple | None) -> dict:
+def _alerts(path: str, now: datetime, stale_after_s: float, thresholds: tuple,
+            scheduled: tuple | None) -> dict:
     return views.alerts(store(), now, stale_after_s, dict(thresholds),
                         list(scheduled) if scheduled is not None else None)
 

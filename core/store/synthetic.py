@@ -39,7 +39,8 @@ def fill(store: Store, now: datetime, news: int = 1_000_000, leads: int = 200_00
                    'Summary of story ' || i,
                    CAST(? AS TIMESTAMP) - to_microseconds(CAST(i * ? AS BIGINT)),
                    CAST(? AS TIMESTAMP) - to_microseconds(CAST(i * ? AS BIGINT)),
-                   [list_extract(?, 1 + CAST(hash(i) % ? AS BIGINT)), list_extract(?, 1 + CAST(hash(i + 7) % 8 AS BIGINT))],
+                   [list_extract(?, 1 + CAST(hash(i) % ? AS BIGINT)),
+                    list_extract(?, 1 + CAST(hash(i + 7) % 8 AS BIGINT))],
                    ((hash(i * 31) % 2001) / 1000.0) - 1.0,
                    CASE WHEN (hash(i * 31) % 2001) > 1300 THEN 'positive'
                         WHEN (hash(i * 31) % 2001) < 700 THEN 'negative' ELSE 'neutral' END,
@@ -99,7 +100,8 @@ def fill(store: Store, now: datetime, news: int = 1_000_000, leads: int = 200_00
             """, [now] * 4)
         con.execute(
             """
-            INSERT INTO keywords (term, weight, negative, whole_word, enabled, updated_at) SELECT t, 1.0 + i % 3, false, i % 2 = 0, true, ?
+            INSERT INTO keywords (term, weight, negative, whole_word, enabled, updated_at)
+            SELECT t, 1.0 + i % 3, false, i % 2 = 0, true, ?
             FROM (SELECT unnest(?) AS t, generate_subscripts(?, 1) AS i)
             """, [now, TERMS, TERMS])
         con.execute(
@@ -115,7 +117,8 @@ def fill(store: Store, now: datetime, news: int = 1_000_000, leads: int = 200_00
                                   error_fingerprint, trigger)
             SELECT 'run' || i, list_extract(?, 1 + i % 5),
                    CAST(? AS TIMESTAMP) - to_microseconds(CAST(i AS BIGINT) * 300000000),
-                   CAST(? AS TIMESTAMP) - to_microseconds(CAST(i AS BIGINT) * 300000000 - 2000000 - (i % 7) * 1000000),
+                   CAST(? AS TIMESTAMP)
+                       - to_microseconds(CAST(i AS BIGINT) * 300000000 - 2000000 - (i % 7) * 1000000),
                    CASE WHEN i % 17 = 0 THEN 'failed' WHEN i % 11 = 0 THEN 'partial' ELSE 'ok' END,
                    '{"fetched": 10, "new": 3}',
                    CASE WHEN i % 17 = 0 THEN 'TimeoutError: feed did not answer in 15s' END,
@@ -136,6 +139,7 @@ def fill(store: Store, now: datetime, news: int = 1_000_000, leads: int = 200_00
             FROM range(500) t(i)
             """, [now, now])
         con.execute(
-            "INSERT INTO source_state (source, last_fetch_at, consecutive_failures, paused_until, last_error) "
+            "INSERT INTO source_state (source, last_fetch_at, consecutive_failures, paused_until, "
+            "last_error) "
             "VALUES ('r/slavelabour', ?, 5, ?, 'HTTP 429 Too Many Requests (5 in a row)')",
             [now, now + timedelta(minutes=30)])

@@ -63,7 +63,8 @@ def overview_kpis(store: Store, now: datetime, days: int = 30) -> dict:
             l AS (SELECT CAST(fetched_at AS DATE) AS day, count(*) AS leads
                   FROM leads WHERE fetched_at >= ? AND fetched_at < ? GROUP BY ALL),
             w AS (SELECT CAST(changed_at AS DATE) AS day, count(*) AS won
-                  FROM lead_events WHERE to_status = 'won' AND changed_at >= ? AND changed_at < ? GROUP BY ALL)
+                  FROM lead_events WHERE to_status = 'won' AND changed_at >= ? AND changed_at < ?
+                  GROUP BY ALL)
             SELECT days.day, coalesce(n.news, 0) AS news, n.sentiment,
                    coalesce(l.leads, 0) AS leads, coalesce(w.won, 0) AS won
             FROM days LEFT JOIN n USING (day) LEFT JOIN l USING (day) LEFT JOIN w USING (day)
@@ -159,7 +160,8 @@ def search_news(store: Store, text: str | None = None, ticker: str | None = None
     params.append(int(limit))
     with store.read() as con:
         return con.sql(
-            f"SELECT published_at, sentiment, sentiment_label, source, array_to_string(tickers, ', ') AS tickers, "
+            f"SELECT published_at, sentiment, sentiment_label, source, "
+            f"array_to_string(tickers, ', ') AS tickers, "
             f"title, url, cluster_id FROM news {where} ORDER BY published_at DESC NULLS LAST LIMIT ?",
             params=params).pl()
 

@@ -15,7 +15,8 @@ def test_inbox_lists_ranked_leads_with_matched_keywords(settings, seeded_store):
     assert len(table) > 0
     assert list(table["score"]) == sorted(table["score"], reverse=True)
     assert table["matched"].str.len().min() > 0
-    assert {b.label for b in at.button} >= {"Reviewed", "Won", "Lost", "Ignore", "Post to Discord", "Save note"}
+    labels = {b.label for b in at.button}
+    assert labels >= {"Reviewed", "Won", "Lost", "Ignore", "Post to Discord", "Save note"}
 
 
 @pytest.mark.timeout(60)
