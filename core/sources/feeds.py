@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
+import zlib
+from urllib.parse import urljoin
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -43,7 +45,8 @@ def parse_feed(body: bytes, headers: dict | None, *, source: str, kind: Kind,
     """Parse one RSS/Atom document into unified models (``kind`` picks NewsItem or SocialPost)."""
     result = FeedResult(source=source)
     headers = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
-    reason = _not_a_feed(body, headers)
+    body, reason = _gunzip(body or b"")
+    reason = reason or _not_a_feed(body, headers)
     if reason:
         result.error = reason
         return result
@@ -65,9 +68,10 @@ def parse_feed(body: bytes, headers: dict | None, *, source: str, kind: Kind,
                         else "not an RSS or Atom feed (no feed elements found)")
         return result
     platform = platform or detect_platform(parsed)
+    base = clean_url((parsed.get("feed") or {}).get("link")) or clean_url(headers.get("content-location"))
     for entry in entries:
         try:
-            item, why = _entry_to_model(entry, source=source, kind=kind, platform=platform)
+            item, why = _entry_to_model(entry, source=source, kind=kind, platform=platform, base=base)
         except Exception as exc:  # one odd entry must not lose the others
             item, why = None, f"entry could not be read: {type(exc).__name__}"
         if item is None:
@@ -79,12 +83,16 @@ def parse_feed(body: bytes, headers: dict | None, *, source: str, kind: Kind,
     return result
 
 
+_HTML_RE = re.compile(rb"<!doctype html|<html[\s>]")
+_FEED_RE = re.compile(rb"<(rss|feed|rdf:rdf|channel)[\s>]")
+
+
 def _not_a_feed(body: bytes, headers: dict) -> str | None:
     if not body or not body.strip():
         return "empty document (0 bytes of content)"
-    head = body[:1024].lstrip().lower()
+    head = body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     ctype = headers.get("content-type", "").split(";")[0].strip().lower()
-    if head.startswith(b"<!doctype html") or head.startswith(b"<html"):
+    if _HTML_RE.search(head) and not _FEED_RE.search(head):
         return f"an HTML page, not a feed (content-type {ctype or 'unknown'})"
     if head.startswith(b"{") or head.startswith(b"["):
         return "a JSON document, not an RSS/Atom feed"
@@ -93,6 +101,23 @@ def _not_a_feed(body: bytes, headers: dict) -> str | None:
     if binary > len(sample) * 0.1 and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary data, not a feed (not text)"
     return None
+
+
+_GZIP_MAX = 50_000_000
+
+
+def _gunzip(body: bytes) -> tuple[bytes, str | None]:
+    """A gzip file (a recorded .gz, a server that compresses twice) -> its content, capped."""
+    if not body.startswith(b"\x1f\x8b"):
+        return body, None
+    try:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out = d.decompress(body, _GZIP_MAX)
+        if d.unconsumed_tail:
+            return b"", f"gzip content larger than {_GZIP_MAX // 1_000_000} MB"
+        return out, None
+    except zlib.error as exc:
+        return b"", f"broken gzip data ({exc})"
 
 
 def _nothing_usable(problem: str, parsed, headers: dict) -> str:
@@ -138,13 +163,16 @@ def detect_platform(parsed) -> str:
 _SUBREDDIT_RE = re.compile(r"reddit\.com/r/([A-Za-z0-9_]+)", re.IGNORECASE)
 
 
-def _entry_to_model(entry, *, source: str, kind: Kind, platform: str):
+def _entry_to_model(entry, *, source: str, kind: Kind, platform: str, base: str = ""):
     title = plain_text(entry.get("title"), TITLE_MAX)
     summary_raw = entry.get("summary")
     if not summary_raw and entry.get("content"):
         summary_raw = " ".join(c.get("value", "") for c in entry["content"][:3])
     summary = plain_text(summary_raw, SUMMARY_MAX)
-    link = clean_url(entry.get("link"))
+    raw_link = str(entry.get("link") or "").strip()
+    if raw_link and base and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", raw_link):
+        raw_link = urljoin(base, raw_link)  # relative link: resolve against the feed's site
+    link = clean_url(raw_link)
     guid = plain_text(entry.get("id") or entry.get("guid"), 500) or None
     when = _entry_time(entry)
     if kind == "leads" and platform == "hn":

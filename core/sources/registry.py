@@ -60,7 +60,24 @@ class HnAlgoliaSource:
         return parse_search(raw, source=source)
 
 
-SOURCES: dict[str, Source] = {s.name: s for s in (FeedSource(), HnAlgoliaSource())}
+class JsonFeedSource:
+    """JSON Feed documents (jsonfeed.org)."""
+
+    name = "jsonfeed"
+
+    def build_query(self, target: str) -> str:
+        return target
+
+    def extract(self, body: bytes, headers: dict) -> bytes:
+        return body
+
+    def transform(self, raw, *, source: str, kind: str, platform: str | None) -> FeedResult:
+        from core.sources.jsonfeed import parse_json_feed
+
+        return parse_json_feed(raw, source=source, kind=kind, platform=platform)
+
+
+SOURCES: dict[str, Source] = {s.name: s for s in (FeedSource(), HnAlgoliaSource(), JsonFeedSource())}
 
 
 def get_source(name: str) -> Source:
@@ -75,9 +92,12 @@ def source_for(url: str | None, body: bytes | None = None) -> Source:
     if url and "hn.algolia.com" in url:
         return SOURCES["hn_algolia"]
     if body is not None:
-        head = body[:2048].lstrip()
-        if head.startswith(b"{") and b'"hits"' in body[:65536]:
-            return SOURCES["hn_algolia"]
+        head = body[:4096].lstrip()
+        if head.startswith(b"{"):
+            if b"jsonfeed.org/version" in head:
+                return SOURCES["jsonfeed"]
+            if b'"hits"' in body[:65536]:
+                return SOURCES["hn_algolia"]
     return SOURCES["rss"]
 
 

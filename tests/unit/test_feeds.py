@@ -146,3 +146,28 @@ def test_quick_keys_agree_with_the_full_parse(path):
         assert keys is None or full.rejected  # malformed: always the full parse
     if keys is not None and not full.rejected and not full.problems:
         assert keys == [(i.url, i.guid) for i in full.items]
+
+
+def test_json_feed_and_gzip_and_relative_links():
+    import gzip
+    import json as _json
+
+    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "blog", "items": [
+        {"id": "1", "url": "https://blog.test/a", "title": "Need a <b>dashboard</b>",
+         "content_html": "<p>Hi @everyone</p>", "date_published": "2025-01-02T03:04:05+01:00",
+         "authors": [{"name": "ann"}]},
+        {"id": "2"}]}
+    res = parse_document(_json.dumps(doc).encode(), {}, source="blog", kind="leads")
+    assert [p.title for p in res.items] == ["Need a dashboard"] and res.rejected
+    assert res.items[0].posted_at.isoformat() == "2025-01-02T02:04:05" and res.items[0].author == "ann"
+    assert "@everyone" not in res.items[0].body
+
+    gz = gzip.compress(_read("edgarkit__pressreleases.rss"))
+    assert len(parse_feed(gz, {}, source="x", kind="news").items) == 25
+    assert "gzip" in parse_feed(b"\x1f\x8b\x08broken", {}, source="x", kind="news").error
+
+    rel = (b"<?xml version='1.0'?><rss version='2.0'><channel><link>https://site.test/blog/</link>"
+           b"<item><title>t</title><link>/posts/1</link></item></channel></rss>")
+    assert parse_feed(rel, {}, source="x", kind="news").items[0].url == "https://site.test/posts/1"
+    bom_html = b"\xef\xbb\xbf<!-- cdn --><html lang='en'><body>Access denied</body></html>"
+    assert "HTML page" in parse_feed(bom_html, {}, source="x", kind="news").error
