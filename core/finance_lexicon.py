@@ -27,7 +27,8 @@ METRIC_POLARITY: dict[str, int] = {
         "turnover orders order-intake intake backlog dividend dividends demand growth "
         "shares stock stocks equities valuation production output capacity volume volumes "
         "deliveries shipments traffic passengers customers subscribers users result results "
-        "performance rating ratings guidance outlook forecast forecasts target estimate "
+        "performance rating ratings guidance outlook forecast forecasts target targets goal goals "
+        "estimate "
         "estimates expectations consensus cashflow cash-flow productivity efficiency "
         "competitiveness exports jobs employment workforce staff headcount occupancy "
         "profitability payout buyback buybacks index ftse dax nasdaq dow s&p "
@@ -61,8 +62,8 @@ DIRECTION: dict[str, int] = {
         "raise raises raised raising lift lifts lifted hike hikes hiked advance advances "
         "advanced rally rallies rallied recover recovers recovered beat beats beating "
         "outperform outperforms outperformed bigger larger stronger better above record "
-        "create creates created creating open opens opened opening upgrade upgrades upgraded "
-        "upbeat skyrocket skyrockets skyrocketed spike spikes spiked"
+        "create creates created creating open opens opened opening meet meets met reach "
+        "reaches reached achieve achieves achieved upbeat skyrocket skyrockets skyrocketed spike spikes spiked"
     ).split(), 1),
     **dict.fromkeys((
         "fall falls fell fallen falling decrease decreases decreased decreasing decline "
@@ -74,7 +75,7 @@ DIRECTION: dict[str, int] = {
         "dip dips dipped ease eases eased lose loses lost retreat retreats retreated halve "
         "halved plummet plummets plummeted crash crashes crashed sag sags sagged slow slows "
         "slowed slowing slowdown diminish diminished deteriorate deteriorated deteriorating "
-        "worse weaker smaller below downgrade downgrades downgraded erode eroded squeeze "
+        "worse weaker smaller below erode eroded squeeze "
         "squeezed trim trims trimmed shed sheds reduction reductions contracted contracting tanked slip "
         "slips slipped close closes closed closing depress depressed depresses skid skids "
         "skidded strip strips stripped hit hits shut shuts shutting falter falters faltered "
@@ -91,10 +92,10 @@ FORWARD_FIRST = frozenset((
     "hiked higher highest lower lowest bigger larger stronger better worse weaker smaller "
     "record above below beat beats beating miss misses missed trim trims trimmed shed sheds "
     "double doubled triple tripled halve halved improve improves improved strengthen "
-    "strengthens strengthened expand expands expanded upgrade upgrades upgraded downgrade "
-    "downgrades downgraded squeeze squeezed high low increase decrease close closes "
+    "strengthens strengthened expand expands expanded squeeze squeezed high low increase decrease close closes "
     "strip strips stripped hit hits shut shuts shutting closed closing open opens opened "
-    "opening create creates created creating stop stops "
+    "opening create creates created creating meet meets met reach reaches reached achieve "
+    "achieves achieved stop stops "
     "stopped halt halts halted suspend suspends suspended discontinue discontinues discontinued"
 ).split())
 
@@ -117,10 +118,8 @@ DIRECTION_ALONE: dict[str, float] = {
                     "improved improving increase increases increased increasing strengthen "
                     "strengthens strengthened expand expands expanded expanding advance "
                     "advances advanced recover recovers recovered".split(), 1.2),
-    **dict.fromkeys("beat beats outperform outperforms outperformed upgrade upgrades "
-                    "upgraded upbeat".split(), 1.8),
-    **dict.fromkeys("miss misses missed underperform underperforms underperformed downgrade "
-                    "downgrades downgraded".split(), -1.8),
+    **dict.fromkeys("beat beats outperform outperforms outperformed upbeat".split(), 1.8),
+    **dict.fromkeys("miss misses missed underperform underperforms underperformed".split(), -1.8),
     **dict.fromkeys("cut cuts slash slashes slashed shed sheds".split(), -1.0),
     "up": 0.6, "down": -0.6, "higher": 0.8, "lower": -0.8, 
     "raise": 0.6, "raises": 0.6, "raised": 0.6, "raising": 0.6, "depressed": -1.2,
@@ -168,10 +167,10 @@ _NEGATIVE = (
     "worst worse hurt hurts hit hits struggles struggling struggle troubled woes "
     "problems problem difficulties difficult challenging pressure pressured concerns "
     "concern doubts fears worries spill invalidated rejects rejected reject skeptical "
-    "sceptical cautions cautioned"
+    "sceptical cautions cautioned recalling junk downgrades"
 )
 _POSITIVE = (
-    "profitable profitability record-high upgrade upgraded outperform outperformed bullish "
+    "profitable profitability record-high upgrade upgrades upgraded outperform outperformed bullish "
     "rally rallied rebound rebounded surge surged soar soared jump jumped beat beats "
     "awarded award wins won win winner contract-win breakthrough milestone dividend "
     "buyback expansion expand expanding expands expanded growth grow growing grew strong "
@@ -366,6 +365,8 @@ PHRASES: dict[str, str] = {
     **dict.fromkeys(("new low|record low|all-time low|new lows|month low|year low|week low|"
                      "month lows|year lows|week lows").split("|"), "record-low"),
     **dict.fromkeys("market share|market shares".split("|"), "market-share"),
+    **dict.fromkeys("ahead of|higher than|better than".split("|"), "above"),
+    **dict.fromkeys("behind|lower than|worse than".split("|"), "below"),
     **dict.fromkeys("joins forces|join forces|joined forces|teams up with".split("|"), "alliance"),
 }
 
