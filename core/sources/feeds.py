@@ -253,7 +253,11 @@ def quick_keys(body: bytes) -> list[tuple[str, str | None]] | None:
             guid = e.findtext(f"{_ATOM}id")
         else:
             link = e.findtext("link") or e.findtext(f"{_RSS1}link")
-            guid = e.findtext("guid")
+            guid_el = e.find("guid")
+            guid = guid_el.text if guid_el is not None else None
+            if not (link or "").strip() and guid_el is not None and \
+                    guid_el.get("isPermaLink", "true").lower() != "false":
+                link = guid  # feedparser does the same: a permalink guid is the link
         link = clean_url((link or "").strip())
         guid = plain_text(guid, 500) or None
         if not link and not guid:
