@@ -64,7 +64,7 @@ def invalidate() -> None:
 
 
 # ---------------------------------------------------------------- overview
-@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+@st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _overview(path: str, now: datetime) -> dict:
     return views.overview_kpis(store(), now)
 
@@ -73,7 +73,7 @@ def overview() -> dict:
     return _overview(_key(), now_minute())
 
 
-@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+@st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _alerts(path: str, now: datetime, stale_after_s: float, thresholds: tuple,
             scheduled: tuple | None) -> dict:
     return views.alerts(store(), now, stale_after_s, dict(thresholds),
@@ -98,7 +98,7 @@ def _stale_rules() -> tuple[tuple, tuple | None]:
 
 
 # ---------------------------------------------------------------- news
-@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+@st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _search_news(path: str, text: str, ticker: str, since: datetime, limit: int) -> pl.DataFrame:
     return views.search_news(store(), text, ticker, since, limit)
 
@@ -107,7 +107,7 @@ def search_news(text: str, ticker: str, days: int, limit: int = 200) -> pl.DataF
     return _search_news(_key(), text, ticker, now_minute() - timedelta(days=days), limit)
 
 
-@st.cache_data(ttl=TTL_SLOW, show_spinner=False)
+@st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _news_tickers(path: str, since: datetime) -> list[str]:
     return views.news_tickers(store(), since)
 
@@ -116,7 +116,7 @@ def news_tickers(days: int) -> list[str]:
     return _news_tickers(_key(), now_minute() - timedelta(days=days))
 
 
-@st.cache_data(ttl=TTL_SLOW, show_spinner=False)
+@st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _sentiment_by_ticker(path: str, tickers: tuple[str, ...], since: datetime) -> pl.DataFrame:
     return views.sentiment_by_ticker(store(), list(tickers), since)
 
@@ -125,7 +125,7 @@ def sentiment_by_ticker(tickers: list[str], days: int) -> pl.DataFrame:
     return _sentiment_by_ticker(_key(), tuple(tickers), now_minute() - timedelta(days=days))
 
 
-@st.cache_data(ttl=TTL_SLOW, show_spinner=False)
+@st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _news_clusters(path: str, since: datetime, limit: int) -> pl.DataFrame:
     return views.news_clusters(store(), since, limit)
 
@@ -134,7 +134,7 @@ def news_clusters(days: int, limit: int = 30) -> pl.DataFrame:
     return _news_clusters(_key(), now_minute() - timedelta(days=days), limit)
 
 
-@st.cache_data(ttl=TTL_SLOW, show_spinner=False)
+@st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _cluster_items(path: str, cluster_id: str) -> pl.DataFrame:
     return views.cluster_items(store(), cluster_id)
 
@@ -144,7 +144,7 @@ def cluster_items(cluster_id: str) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------- leads
-@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+@st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _lead_inbox(path: str, status: str | None, platform: str | None, text: str, limit: int) -> pl.DataFrame:
     return views.lead_inbox(store(), status, platform, None, text, limit)
 
@@ -153,7 +153,7 @@ def lead_inbox(status: str | None, platform: str | None, text: str = "", limit: 
     return _lead_inbox(_key(), status, platform, text, limit)
 
 
-@st.cache_data(ttl=TTL_SLOW, show_spinner=False)
+@st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _lead_platforms(path: str) -> list[str]:
     return views.lead_platforms(store())
 
@@ -167,7 +167,7 @@ def lead_events(lead_id: str) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------- keywords
-@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+@st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _keyword_table(path: str) -> pl.DataFrame:
     from core.store import views_keywords
 
@@ -186,7 +186,7 @@ def preview_ranking(keywords: pl.DataFrame, hours: int = 24) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------- signals
-@st.cache_data(ttl=TTL_SLOW, show_spinner=False)
+@st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _latest_signals(path: str, limit: int) -> pl.DataFrame:
     from core.store import signals
 
@@ -197,7 +197,7 @@ def latest_signals(limit: int = 50) -> pl.DataFrame:
     return _latest_signals(_key(), limit)
 
 
-@st.cache_data(ttl=TTL_SLOW, show_spinner=False)
+@st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _symbol_view(path: str, symbol: str, days: int, today: datetime) -> dict:
     """Everything the per-symbol chart needs, with indicators computed over a warm-up margin."""
     from core.signals import equity_curve, indicators
@@ -221,7 +221,7 @@ def symbol_view(symbol: str, days: int) -> dict:
     return _symbol_view(_key(), symbol, days, now_minute().replace(hour=0, minute=0))
 
 
-@st.cache_data(ttl=TTL_SLOW, show_spinner=False)
+@st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _signal_weights(path: str) -> pl.DataFrame:
     from core.store import signals
 
@@ -233,7 +233,7 @@ def signal_weights() -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------- conversions
-@st.cache_data(ttl=TTL_SLOW, show_spinner=False)
+@st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _conversions(path: str, since: datetime) -> dict:
     from core import funnel
     from core.store import views_more
@@ -254,7 +254,7 @@ def conversions(days: int) -> dict:
 
 
 # ---------------------------------------------------------------- jobs
-@st.cache_data(ttl=10, show_spinner=False)
+@st.cache_data(ttl=10, show_spinner=False, max_entries=64)
 def _jobs(path: str, now: datetime) -> dict:
     from core.store import job_runs, source_health
     from core.store import views_more
@@ -295,7 +295,7 @@ def job_schedule() -> list[dict]:
 
 
 # ---------------------------------------------------------------- discord
-@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+@st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _post_history(path: str, limit: int, status: str | None) -> pl.DataFrame:
     from core.store import posts
 
@@ -306,7 +306,7 @@ def post_history(limit: int = 200, status: str | None = None) -> pl.DataFrame:
     return _post_history(_key(), limit, status)
 
 
-@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+@st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _post_counts(path: str) -> pl.DataFrame:
     from core.store import views_more
 
@@ -317,7 +317,7 @@ def post_counts() -> pl.DataFrame:
     return _post_counts(_key())
 
 
-@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+@st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _digest_preview(path: str, now: datetime) -> list[dict]:
     from core import publish
 
@@ -325,7 +325,7 @@ def _digest_preview(path: str, now: datetime) -> list[dict]:
 
 
 # ---------------------------------------------------------------- settings
-@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+@st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _inputs(path: str) -> dict:
     from core.store import feeds
 
@@ -341,7 +341,7 @@ def leads_by_ids(ids: list[str]) -> pl.DataFrame:
     return views.leads_by_ids(store(), ids)
 
 
-@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+@st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _post_candidates(path: str, kind: str, limit: int) -> pl.DataFrame:
     """Rows the Discord page offers to post, newest/strongest first."""
     if kind == "lead":
@@ -376,7 +376,7 @@ def export_datasets() -> dict:
     return {name: list(ds.filters) for name, ds in q.DATASETS.items()} if q else {}
 
 
-@st.cache_data(ttl=TTL_FAST, show_spinner=False)
+@st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _export_count(path: str, name: str, since, until, filters: tuple) -> int:
     from core.store import exports
 
