@@ -330,7 +330,8 @@ PHRASES: dict[str, str] = {
     **dict.fromkeys("set up|sets up|setting up|sign up|signs up|signed up|up to|made up|"
                     "make up|makes up|turn down|turned down|break down|"
                     "broken down|broke down|back up|follow up|line up|take up|took up|taken up|"
-                    "end up|carry out|carried out|no longer|break up|breaks up|"
+                    "end up|carry out|carried out|subject to approval|subject to regulatory approval|"
+                    "pending regulatory approval|pending approval|break up|breaks up|"
                     "divide up|split up|shake up|shake-up|team up|teams up|step up|steps up|"
                     "stepped up|open up|clean up|wrap up|up for|close to|closing price|close of|"
                     "share capital|share issue|in order"
@@ -367,6 +368,7 @@ PHRASES: dict[str, str] = {
     **dict.fromkeys("market share|market shares".split("|"), "market-share"),
     **dict.fromkeys("ahead of|higher than|better than".split("|"), "above"),
     **dict.fromkeys("behind|lower than|worse than".split("|"), "below"),
+    "no longer": "not",
     **dict.fromkeys("joins forces|join forces|joined forces|teams up with".split("|"), "alliance"),
 }
 

@@ -89,6 +89,7 @@ _METRIC = fl.METRIC_POLARITY
 _METRIC_WEIGHT = fl.METRIC_WEIGHT
 # a quantity after these belongs to another clause ("fell to a low on debt concerns")
 _FORWARD_STOPS = frozenset(", on amid over from due because since by".split())
+_TRANSPARENT = fl.HEDGES | frozenset("to be been being have has had will its the a an".split())
 _REACH = frozenset(("hit", "hits"))
 _MILESTONES = frozenset(("record-high", "record-low", "high", "low", "target", "targets", "goal"))
 _DETERMINERS = frozenset("its the a an their his her our this that full-year annual quarterly".split())
@@ -109,12 +110,19 @@ def _number(tok: str) -> float | None:
 
 
 def _negated(toks: list[str], i: int) -> bool:
-    for j in range(i - 1, max(-1, i - 4), -1):
+    """A negator within three words before ``i``; hedges, auxiliaries and quantities in
+    between do not count ("does not expect profit to improve")."""
+    seen = 0
+    for j in range(i - 1, max(-1, i - 9), -1):
         t = toks[j]
         if t in fl.NEGATORS or t.endswith("n't"):
             return True
         if t in fl.CLAUSE_BREAKS or t == ",":
             return False
+        if t not in _TRANSPARENT and t not in _METRIC:
+            seen += 1
+            if seen == 3:
+                return False
     return False
 
 
@@ -233,9 +241,25 @@ def _currency(toks: list[str], start: int, stop: int) -> str | None:
     return None
 
 
+def _negative_results(toks: list[str], used: bytearray) -> float:
+    """A result reported as a negative amount: "operating result was EUR -4.5 mn"."""
+    total = 0.0
+    for j, t in enumerate(toks):
+        if t[0] != "-" or len(t) < 2 or not t[1].isdigit():
+            continue
+        for k in range(j - 1, max(-1, j - 6), -1):
+            if toks[k] in fl.CLAUSE_BREAKS:
+                break
+            if toks[k] in fl.METRIC_WEIGHT and _METRIC[toks[k]] > 0 and not used[k]:
+                used[k] = 1
+                total -= W_NUMBER
+                break
+    return total
+
+
 def _numbers(toks: list[str], used: bytearray) -> float:
     """Comparisons of two amounts with no direction word: "X compared with Y", "X ( Y )"."""
-    total = 0.0
+    total = _negative_results(toks, used)
     for j, t in enumerate(toks):
         if t not in fl.NUMBER_COMPARATORS:
             continue
