@@ -18,6 +18,9 @@ All valences use VADER's scale (about -4 .. +4).
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 # ---------------------------------------------------------------------------------------------
 # Quantities. +1: more is good news for the company/investor (sales, profit, orders, dividend);
 # -1: more is bad news (costs, losses, debt, layoffs).
@@ -63,7 +66,8 @@ DIRECTION: dict[str, int] = {
         "advanced rally rallies rallied recover recovers recovered beat beats beating "
         "outperform outperforms outperformed bigger larger stronger better above record "
         "create creates created creating open opens opened opening meet meets met reach "
-        "reaches reached achieve achieves achieved upbeat skyrocket skyrockets skyrocketed spike spikes spiked"
+        "reaches reached achieve achieves achieved upbeat skyrocket skyrockets skyrocketed "
+        "spike spikes spiked"
     ).split(), 1),
     **dict.fromkeys((
         "fall falls fell fallen falling decrease decreases decreased decreasing decline "
@@ -92,7 +96,8 @@ FORWARD_FIRST = frozenset((
     "hiked higher highest lower lowest bigger larger stronger better worse weaker smaller "
     "record above below beat beats beating miss misses missed trim trims trimmed shed sheds "
     "double doubled triple tripled halve halved improve improves improved strengthen "
-    "strengthens strengthened expand expands expanded squeeze squeezed high low increase decrease close closes "
+    "strengthens strengthened expand expands expanded squeeze squeezed high low increase "
+    "decrease close closes "
     "strip strips stripped hit hits shut shuts shutting closed closing open opens opened "
     "opening create creates created creating meet meets met reach reaches reached achieve "
     "achieves achieved stop stops "
@@ -301,76 +306,21 @@ METRIC_WEIGHT: dict[str, float] = dict.fromkeys(
     "profit profits earnings income ebit ebitda eps result results loss losses "
     "operating-profit net-loss operating-loss".split(), 1.3)
 
-# Two-word expressions rewritten to one token before scoring (phrasal verbs and set phrases
-# whose meaning is not the sum of their words).
-PHRASES: dict[str, str] = {
-    **dict.fromkeys("lay off|lays off|laid off|laying off|lay-off|lay-offs".split("|"), "layoffs"),
-    **dict.fromkeys(("personnel negotiations|employee negotiations|employer-employee "
-                     "negotiations|codetermination negotiations|co-determination negotiations|"
-                     "co-operation negotiations|cooperation negotiations|change negotiations|"
-                     "personnel reduction|personnel reductions|staff reduction|staff "
-                     "reductions|job losses|job cuts|workforce reduction|workforce reductions|"
-                     "headcount reduction").split("|"), "workforce-cuts"),
-    **dict.fromkeys("cost savings|cost saving|cost reductions|cost reduction".split("|"),
-                    "cost-savings"),
-    **dict.fromkeys("profit warning|profits warning|profit warnings".split("|"), "profit-warning"),
-    **dict.fromkeys(("better than expected|better-than-expected|stronger than expected|"
-                     "stronger-than-expected|ahead of expectations|ahead of forecasts|"
-                     "above expectations|above forecasts|above estimates").split("|"),
-                    "beat-expectations"),
-    **dict.fromkeys(("worse than expected|worse-than-expected|weaker than expected|"
-                     "weaker-than-expected|below expectations|below forecasts|below estimates|"
-                     "short of expectations|short of forecasts|short of estimates").split("|"),
-                    "miss-expectations"),
-    **dict.fromkeys("in line with expectations|in line with forecasts|in line with estimates"
-                    .split("|"), "inline"),
-    **dict.fromkeys("step down|steps down|stepped down|stepping down".split("|"), "step-down"),
-    **dict.fromkeys("shut down|shuts down|shutting down|close down|closes down|wind down|"
-                    "winds down".split("|"), "shutdown"),
-    **dict.fromkeys("set up|sets up|setting up|sign up|signs up|signed up|up to|made up|"
-                    "make up|makes up|turn down|turned down|break down|"
-                    "broken down|broke down|back up|follow up|line up|take up|took up|taken up|"
-                    "end up|carry out|carried out|subject to approval|subject to regulatory approval|"
-                    "pending regulatory approval|pending approval|break up|breaks up|"
-                    "divide up|split up|shake up|shake-up|team up|teams up|step up|steps up|"
-                    "stepped up|open up|clean up|wrap up|up for|close to|closing price|close of|"
-                    "share capital|share issue|in order"
-                    .split("|"), "_"),
-    **dict.fromkeys("joint venture|join venture".split("|"), "joint-venture"),
-    **dict.fromkeys("pick up|picks up|picked up|picking up".split("|"), "rose"),
-    **dict.fromkeys(("swings to loss|swung to loss|swing to loss|swings to a loss|swung to a loss|"
-                     "slips into the red|slipped into the red|falls into the red|fell into the "
-                     "red").split("|"), "in-the-red"),
-    **dict.fromkeys(("swings to profit|swung to profit|swings to a profit|swung to a profit|"
-                     "returns to profit|returned to profit|return to profit").split("|"),
-                    "in-the-black"),
-    **dict.fromkeys("eats into|eat into|ate into|eating into|eaten into".split("|"), "cut"),
-    **dict.fromkeys(("pares gains|pared gains|paring gains|trims gains|trimmed gains|gives up "
-                     "gains|gave up gains").split("|"), "fell"),
-    **dict.fromkeys(("comes up short|came up short|fall short|falls short|fell short|falling "
-                     "short").split("|"), "miss-expectations"),
-    **dict.fromkeys("under pressure|under fire|under scrutiny".split("|"), "under-pressure"),
-    **dict.fromkeys(("pulls the plug|pulls plug|pulled the plug|pulled plug|pull the plug|"
-                     "pull plug").split("|"), "pulls-plug"),
-    **dict.fromkeys("closed up|ended up|finished up|closes up".split("|"), "up"),
-    **dict.fromkeys("closed down|ended down|finished down".split("|"), "down"),
-    **dict.fromkeys("closed higher|ended higher|finished higher".split("|"), "higher"),
-    **dict.fromkeys("closed lower|ended lower|finished lower".split("|"), "lower"),
-    **dict.fromkeys("closed at|closes at|close at".split("|"), "_"),
-    **dict.fromkeys("in red|in the red|into the red|into red|in loss".split("|"), "in-the-red"),
-    **dict.fromkeys("in black|in the black|into the black|back to profit".split("|"),
-                    "in-the-black"),
-    **dict.fromkeys("share price|stock price|share prices|stock prices".split("|"), "shares"),
-    **dict.fromkeys(("new high|record high|all-time high|new highs|month high|year high|week high|"
-                     "month highs|year highs|week highs").split("|"), "record-high"),
-    **dict.fromkeys(("new low|record low|all-time low|new lows|month low|year low|week low|"
-                     "month lows|year lows|week lows").split("|"), "record-low"),
-    **dict.fromkeys("market share|market shares".split("|"), "market-share"),
-    **dict.fromkeys("ahead of|higher than|better than".split("|"), "above"),
-    **dict.fromkeys("behind|lower than|worse than".split("|"), "below"),
-    "no longer": "not",
-    **dict.fromkeys("joins forces|join forces|joined forces|teams up with".split("|"), "alliance"),
-}
+# Set phrases rewritten to one token before scoring (phrasal verbs and fixed expressions whose
+# meaning is not the sum of their words: "laid off", "swings to loss", "set up").
+PHRASES_FILE = Path(__file__).resolve().parent / "data" / "finance_phrases.tsv"
+
+
+def _load_phrases(path: Path = PHRASES_FILE) -> dict[str, str]:
+    phrases: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            token, alternatives = line.split("\t")
+            phrases.update(dict.fromkeys(alternatives.split("|"), token))
+    return phrases
+
+
+PHRASES: dict[str, str] = _load_phrases()
 
 PHRASE_VALENCE: dict[str, float] = {
     "layoffs": -2.2, "workforce-cuts": -2.2, "cost-savings": 1.5, "profit-warning": -3.0,
@@ -378,3 +328,45 @@ PHRASE_VALENCE: dict[str, float] = {
     "in-the-red": -2.2, "in-the-black": 2.2, "under-pressure": -1.5, "pulls-plug": -1.6,
     "step-down": -0.8, "shutdown": -1.8,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens: one regex pass; set phrases merged into one token each.
+TOKEN_RE = re.compile(
+    r"(?:eur|usd|sek|nok|dkk|gbp|rub)(?=\d)"  # "EUR5.4m" is a currency and a number
+    r"|[a-z][a-z0-9&'\-]*[a-z0-9]|[a-z]"
+    r"|(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?"
+    r"|[;.,():!?%$£€]"
+)
+_SPLIT_DECIMAL_RE = re.compile(r"(\d) \.(\d)")  # "EUR0 .38" in wire text is 0.38
+_BY_FIRST: dict[str, dict[tuple[str, ...], str]] = {}
+for _p, _tok in PHRASES.items():
+    _words = tuple(TOKEN_RE.findall(_p))
+    _BY_FIRST.setdefault(_words[0], {})[_words] = _tok
+_LENGTHS = sorted({len(k) for d in _BY_FIRST.values() for k in d}, reverse=True)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased tokens of ``text`` with set phrases ("laid off") merged into one token."""
+    text = text.lower()
+    if " ." in text:
+        text = _SPLIT_DECIMAL_RE.sub(r"\1.\2", text)
+    toks = TOKEN_RE.findall(text)
+    out: list[str] = []
+    i, n = 0, len(toks)
+    while i < n:
+        cands = _BY_FIRST.get(toks[i])
+        if cands:
+            for k in _LENGTHS:
+                rep = cands.get(tuple(toks[i:i + k]))
+                if rep is not None:
+                    out.append(rep)
+                    i += k
+                    break
+            else:
+                out.append(toks[i])
+                i += 1
+        else:
+            out.append(toks[i])
+            i += 1
+    return out

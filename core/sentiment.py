@@ -58,13 +58,6 @@ class Score(NamedTuple):
 
 NEUTRAL = Score(0.0, "neutral")
 
-_TOKEN_RE = re.compile(
-    r"(?:eur|usd|sek|nok|dkk|gbp|rub)(?=\d)"  # "EUR5.4m" is a currency and a number
-    r"|[a-z][a-z0-9&'\-]*[a-z0-9]|[a-z]"
-    r"|(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?"
-    r"|[;.,():!?%$£€]"
-)
-_SPLIT_DECIMAL_RE = re.compile(r"(\d) \.(\d)")  # "EUR0 .38" in wire text is 0.38
 _NUMBER_RE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 _THOUSANDS_RE = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
@@ -80,20 +73,16 @@ def _build_lexicon() -> dict[str, float]:
 
 LEXICON = _build_lexicon()
 LEXICON.update(fl.PHRASE_VALENCE)
-_PHRASES: dict[str, dict[tuple[str, ...], str]] = {}
-for _p, _tok in fl.PHRASES.items():
-    _words = tuple(_TOKEN_RE.findall(_p))
-    _PHRASES.setdefault(_words[0], {})[_words] = _tok
-_PHRASE_LENGTHS = sorted({len(k) for d in _PHRASES.values() for k in d}, reverse=True)
 _METRIC = fl.METRIC_POLARITY
 _METRIC_WEIGHT = fl.METRIC_WEIGHT
+_DIRECTION = fl.DIRECTION
 # a quantity after these belongs to another clause ("fell to a low on debt concerns")
 _FORWARD_STOPS = frozenset(", on amid over from due because since by".split())
 _TRANSPARENT = fl.HEDGES | frozenset("to be been being have has had will its the a an".split())
 _REACH = frozenset(("hit", "hits"))
 _MILESTONES = frozenset(("record-high", "record-low", "high", "low", "target", "targets", "goal"))
-_DETERMINERS = frozenset("its the a an their his her our this that full-year annual quarterly".split())
-_DIRECTION = fl.DIRECTION
+_DETERMINERS = frozenset("its the a an their his her our this that full-year annual quarterly"
+                         .split())
 
 
 def _number(tok: str) -> float | None:
@@ -298,34 +287,9 @@ def _numbers(toks: list[str], used: bytearray) -> float:
     return total
 
 
-def _merge_phrases(toks: list[str]) -> list[str]:
-    """Rewrite set phrases ("laid off", "better than expected") to one token each."""
-    out: list[str] = []
-    i, n = 0, len(toks)
-    while i < n:
-        cands = _PHRASES.get(toks[i])
-        if cands:
-            for k in _PHRASE_LENGTHS:
-                rep = cands.get(tuple(toks[i:i + k]))
-                if rep is not None:
-                    out.append(rep)
-                    i += k
-                    break
-            else:
-                out.append(toks[i])
-                i += 1
-        else:
-            out.append(toks[i])
-            i += 1
-    return out
-
-
 def features(text: str) -> tuple[float, int, bool]:
     """(valence sum, token count, hedged) of one text, before damping and squashing."""
-    text = text[:MAX_CHARS].lower()
-    if " ." in text:
-        text = _SPLIT_DECIMAL_RE.sub(r"\1.\2", text)
-    toks = _merge_phrases(_TOKEN_RE.findall(text))
+    toks = fl.tokenize(text[:MAX_CHARS])
     if not toks:
         return 0.0, 0, False
     used = bytearray(len(toks))
