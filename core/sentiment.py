@@ -76,6 +76,9 @@ LEXICON.update(fl.PHRASE_VALENCE)
 _METRIC = fl.METRIC_POLARITY
 _METRIC_WEIGHT = fl.METRIC_WEIGHT
 _DIRECTION = fl.DIRECTION
+_RESULT_SIGN = {**dict.fromkeys("loss losses deficit".split(), -1),
+                **dict.fromkeys("profit profits surplus".split(), 1)}
+_RESULT_FILLER = frozenset("net operating pretax pre-tax year-ago last year's".split())
 # a quantity after these belongs to another clause ("fell to a low on debt concerns")
 _FORWARD_STOPS = frozenset(", on amid over from due because since by".split())
 _TRANSPARENT = fl.HEDGES | frozenset("to be been being have has had will its the a an".split())
@@ -217,6 +220,21 @@ def _scan_number(toks: list[str], start: int, step: int) -> int | None:
     return None
 
 
+def _scan_other(toks: list[str], start: int) -> tuple[int | None, int, int | None]:
+    """The amount compared against, after "from"/"compared with"/"(": its index, and the sign
+    a result word gives it ("a loss of EUR 2.3 mn" is -2.3), with that word's index."""
+    sign, si = 0, None
+    for j in range(start, min(len(toks), start + 8)):
+        t = toks[j]
+        if _number(t) is not None:
+            return j, sign, si
+        if t in _RESULT_SIGN:
+            sign, si = _RESULT_SIGN[t], j
+        elif t not in fl.UNITS and t not in _RESULT_FILLER:
+            break
+    return None, 0, None
+
+
 def _looks_like_year(tok: str, value: float) -> bool:
     return "." not in tok and 1980 <= value <= 2035
 
@@ -252,7 +270,8 @@ def _numbers(toks: list[str], used: bytearray) -> float:
     for j, t in enumerate(toks):
         if t not in fl.NUMBER_COMPARATORS:
             continue
-        xi, yi = _scan_number(toks, j - 1, -1), _scan_number(toks, j + 1, 1)
+        xi = _scan_number(toks, j - 1, -1)
+        yi, ysign, si = _scan_other(toks, j + 1)
         if xi is None and t == "from" and yi is not None:  # "from Y to X"
             to = _scan_number(toks, yi + 1, 1)
             xi, yi = (to, yi) if to is not None and "to" in toks[yi + 1:to] else (None, yi)
@@ -278,11 +297,16 @@ def _numbers(toks: list[str], used: bytearray) -> float:
                 break
         if m is None:
             continue
+        # compare in "profit space": a loss is a negative profit
         pol = _METRIC[toks[m]]
-        if pol < 0:
-            x, y = abs(x), abs(y)
-        v = W_NUMBER * (1 if x > y else -1) * pol * _METRIC_WEIGHT.get(toks[m], 1.0)
+        xs = -abs(x) if pol < 0 else x
+        ys = ysign * abs(y) if ysign else (-abs(y) if pol < 0 else y)
+        if xs == ys:
+            continue
+        v = W_NUMBER * (1 if xs > ys else -1) * _METRIC_WEIGHT.get(toks[m], 1.0)
         used[m] = 1
+        if si is not None:
+            used[si] = 1
         total += v
     return total
 
