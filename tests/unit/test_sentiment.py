@@ -281,7 +281,7 @@ HANDWRITTEN = [
     ('neutral', 'The company will hold a conference call at 10 am'),
     ('neutral', "The company's fiscal year ends in June"),
     ('neutral', 'Nordea is the largest bank in the Nordic region'),
-    ('positive', 'Operating profit increased to EUR 9.8 mn from EUR 6.5 mn in the corresponding period in 2007'),
+    ('positive', 'Operating profit increased to EUR 9.8 mn from EUR 6.5 mn a year earlier'),
     ('positive', 'Net sales grew by 18.9 % to EUR 1.2 billion'),
     ('positive', "The company's order book stood at EUR 350 mn, up 20 % year-on-year"),
     ('positive', 'Earnings per share rose to EUR 0.52 from EUR 0.31'),
