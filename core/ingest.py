@@ -261,30 +261,69 @@ def _feed_rows(store: Store, kind: str, feeds: list | None) -> list[dict]:
 
 
 def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> SourceCounts:
+    """Scheduled polls (``feeds=None``) skip paused / not-yet-due feeds; explicit ``feeds``
+    (an operator's "fetch now") are fetched regardless. Every fetched feed's outcome goes
+    to the source-health record (breaker and adaptive polling) after the writes."""
     if settings.offline:
         return SourceCounts(reasons=["offline"])
     rows = _feed_rows(store, kind, feeds)
     if not rows:
         return SourceCounts(reasons=[f"no enabled {kind} feeds"])
+    now = utcnow()
+    health = _source_health()
+    reasons: list[str] = []
+    if health is not None and feeds is None:
+        due = set(health.due_sources(store, [r["url"] for r in rows], now))
+        reasons += [f"{r['name']}: skipped (paused or not due yet)" for r in rows if r["url"] not in due]
+        rows = [r for r in rows if r["url"] in due]
+        if not rows:
+            return SourceCounts(reasons=reasons)
     results = _run_async(_fetch_all(store, settings, [r["url"] for r in rows]))
-    documents, reasons = [], []
+    documents: list[Document] = []
+    outcome: dict[str, tuple[bool, int, str | None]] = {}  # url -> (ok, new, error)
     for row, res in zip(rows, results):
         name = row["name"]
         if res.not_modified:
             reasons.append(f"{name}: not modified (304)")
+            outcome[row["url"]] = (True, 0, None)
         elif not res.ok:
-            reasons.append(f"{name}: {res.error or f'HTTP {res.status}'}")
+            error = res.error or f"HTTP {res.status}"
+            reasons.append(f"{name}: {error}")
+            outcome[row["url"]] = (False, 0, error)
         else:
             platform = row.get("platform")
             documents.append(Document(name, res.body, res.headers,
                                       None if kind == "news" or platform == "rss" else platform,
                                       url=row["url"]))
-    if not documents:
-        return SourceCounts(reasons=reasons)
-    report = ingest_documents(store, settings, kind, documents)
-    counts = report.counts
-    counts.reasons = reasons + counts.reasons
+    counts = SourceCounts(reasons=reasons)
+    if documents:
+        report = ingest_documents(store, settings, kind, documents)
+        for doc, o in zip(documents, report.documents):
+            outcome[doc.url] = (o.status != "error", o.counts.new, o.reason if o.status == "error" else None)
+        counts = report.counts
+        counts.reasons = reasons + counts.reasons
+    _record_health(health, store, settings, outcome, now)
     return counts
+
+
+def _source_health():
+    """The jobs layer's breaker/adaptive-polling record, when it is installed."""
+    try:
+        from jobs import source_health
+    except ImportError:
+        return None
+    return source_health
+
+
+def _record_health(health, store: Store, settings, outcome: dict, now: datetime) -> None:
+    if health is None:
+        return
+    for url, (ok, new, error) in outcome.items():
+        try:
+            health.record_source_outcome(store, url, ok=ok, new_items=new, error=error, now=now,
+                                         settings=settings)
+        except Exception:  # health bookkeeping must never lose the rows just stored
+            log.warning("could not record source health", extra={"source": url}, exc_info=True)
 
 
 async def _fetch_all(store: Store, settings, urls: list[str]):

@@ -34,9 +34,11 @@ def test_good_404_and_hung_feed(fake_http: FakeHttpServer, store, online):
     good = fake_http.put("/sec.rss", SEC)
     missing = fake_http.url("/gone.rss")
     hung = fake_http.fault("/hang.rss", Hang())
+    page = fake_http.put("/wall.rss", b"<!DOCTYPE html><html><body>Sign in</body></html>", "text/html")
     add_feeds(store, [{"url": good, "kind": "news", "name": "sec"},
                       {"url": missing, "kind": "news", "name": "gone"},
-                      {"url": hung, "kind": "news", "name": "hung"}])
+                      {"url": hung, "kind": "news", "name": "hung"},
+                      {"url": page, "kind": "news", "name": "wall"}])
     set_watchlist(store, {"AAPL": "Apple Inc."})
 
     counts = ingest_news(store, online)
@@ -45,11 +47,22 @@ def test_good_404_and_hung_feed(fake_http: FakeHttpServer, store, online):
     reasons = " | ".join(counts.reasons)
     assert "gone: HTTP 404" in reasons
     assert "hung: timed out" in reasons
+    assert "wall: an HTML page, not a feed (content-type text/html)" in reasons
     assert _count(store, "news") == 25
 
-    again = ingest_news(store, online)  # conditional GET: the good feed answers 304
+    from jobs.source_health import source_health
+    assert source_health(store, missing).consecutive_failures == 1
+    assert "404" in source_health(store, missing).last_error
+    assert source_health(store, good).last_new_at is not None
+    assert source_health(store, page).consecutive_failures == 1  # a 200 that is no feed is a failure
+
+    scheduled = ingest_news(store, online)  # adaptive polling: nothing is due again yet
+    assert scheduled.fetched == 0 and len(scheduled.reasons) == 4
+    assert all("not due" in r for r in scheduled.reasons)
+
+    again = ingest_news(store, online, feeds=[{"url": good, "name": "sec"}])  # "fetch now"
     assert again.new == 0 and again.fetched == 0
-    assert "sec: not modified (304)" in again.reasons
+    assert again.reasons == ["sec: not modified (304)"]  # conditional GET
     assert fake_http.requests_for("/sec.rss")[-1].headers.get("if-none-match")
     assert _count(store, "news") == 25
 
