@@ -65,7 +65,7 @@ DIRECTION: dict[str, int] = {
         "raise raises raised raising lift lifts lifted hike hikes hiked advance advances "
         "advanced rally rallies rallied recover recovers recovered beat beats beating "
         "outperform outperforms outperformed bigger larger stronger better above record "
-        "create creates created creating open opens opened opening meet meets met reach "
+        "add adds adding create creates created creating open opens opened opening meet meets met reach "
         "reaches reached achieve achieves achieved upbeat skyrocket skyrockets skyrocketed "
         "spike spikes spiked"
     ).split(), 1),
@@ -82,7 +82,8 @@ DIRECTION: dict[str, int] = {
         "worse weaker smaller below erode eroded squeeze "
         "squeezed trim trims trimmed shed sheds reduction reductions contracted contracting tanked slip "
         "slips slipped close closes closed closing depress depressed depresses skid skids "
-        "skidded strip strips stripped hit hits shut shuts shutting falter falters faltered "
+        "skidded withdraw withdraws withdrew withdrawn fade fades faded fading strip strips "
+        "stripped hit hits shut shuts shutting falter falters faltered "
         "faltering stop stops stopped halt halts halted suspend suspends suspended discontinue "
         "discontinues discontinued underperform underperforms underperformed"
     ).split(), -1),
@@ -98,7 +99,8 @@ FORWARD_FIRST = frozenset((
     "double doubled triple tripled halve halved improve improves improved strengthen "
     "strengthens strengthened expand expands expanded squeeze squeezed high low increase "
     "decrease close closes "
-    "strip strips stripped hit hits shut shuts shutting closed closing open opens opened "
+    "add adds adding withdraw withdraws withdrew withdrawn strip strips stripped hit hits "
+    "shut shuts shutting closed closing open opens opened "
     "opening create creates created creating meet meets met reach reaches reached achieve "
     "achieves achieved stop stops "
     "stopped halt halts halted suspend suspends suspended discontinue discontinues discontinued"
@@ -130,7 +132,8 @@ DIRECTION_ALONE: dict[str, float] = {
     "raise": 0.6, "raises": 0.6, "raised": 0.6, "raising": 0.6, "depressed": -1.2,
     "skid": -1.2, "skids": -1.2, "skidded": -1.2, "weaker": -0.8, "stronger": 0.8,
     "hit": -0.8, "hits": -0.8, "shut": -1.2, "shuts": -1.2, "shutting": -1.2, "falter": -1.2,
-    "falters": -1.2, "faltered": -1.2, "faltering": -1.2,
+    "falters": -1.2, "faltered": -1.2, "faltering": -1.2, "fade": -1.0, "fades": -1.0,
+    "faded": -1.0, "fading": -1.0,
     **dict.fromkeys("boost boosts boosted boosting exceed exceeds exceeded".split(), 1.5),
     **dict.fromkeys("lift lifts lifted tops topped accelerate accelerates accelerated double "
                     "doubles doubled triple tripled".split(), 1.0),
