@@ -67,7 +67,7 @@ DIRECTION: dict[str, int] = {
         "outperform outperforms outperformed bigger larger stronger better above record "
         "add adds adding create creates created creating open opens opened opening meet meets met reach "
         "reaches reached achieve achieves achieved upbeat skyrocket skyrockets skyrocketed "
-        "spike spikes spiked"
+        "spike spikes spiked record-high"
     ).split(), 1),
     **dict.fromkeys((
         "fall falls fell fallen falling decrease decreases decreased decreasing decline "
@@ -81,7 +81,7 @@ DIRECTION: dict[str, int] = {
         "slowed slowing slowdown diminish diminished deteriorate deteriorated deteriorating "
         "worse weaker smaller below erode eroded squeeze "
         "squeezed trim trims trimmed shed sheds reduction reductions contracted contracting tanked slip "
-        "slips slipped close closes closed closing depress depressed depresses skid skids "
+        "slips slipped record-low close closes closed closing depress depressed depresses skid skids "
         "skidded withdraw withdraws withdrew withdrawn fade fades faded fading strip strips "
         "stripped hit hits shut shuts shutting falter falters faltered "
         "faltering stop stops stopped halt halts halted suspend suspends suspended discontinue "
@@ -131,7 +131,7 @@ DIRECTION_ALONE: dict[str, float] = {
     "up": 0.6, "down": -0.6, "higher": 0.8, "lower": -0.8, 
     "raise": 0.6, "raises": 0.6, "raised": 0.6, "raising": 0.6, "depressed": -1.2,
     "skid": -1.2, "skids": -1.2, "skidded": -1.2, "weaker": -0.8, "stronger": 0.8,
-    "hit": -0.8, "hits": -0.8, "shut": -1.2, "shuts": -1.2, "shutting": -1.2, "falter": -1.2,
+    "hit": -0.8, "hits": -0.8, "record-high": 2.2, "record-low": -2.2, "shut": -1.2, "shuts": -1.2, "shutting": -1.2, "falter": -1.2,
     "falters": -1.2, "faltered": -1.2, "faltering": -1.2, "fade": -1.0, "fades": -1.0,
     "faded": -1.0, "fading": -1.0,
     **dict.fromkeys("boost boosts boosted boosting exceed exceeds exceeded".split(), 1.5),

@@ -83,6 +83,7 @@ _RESULT_FILLER = frozenset("net operating pretax pre-tax year-ago last year's".s
 _FORWARD_STOPS = frozenset(", on amid over from due because since by".split())
 _TRANSPARENT = fl.HEDGES | frozenset("to be been being have has had will its the a an".split())
 _REACH = frozenset(("hit", "hits"))
+_HIGHS = frozenset(("record-high", "record-low"))
 _MILESTONES = frozenset(("record-high", "record-low", "high", "low", "target", "targets", "goal"))
 _DETERMINERS = frozenset("its the a an their his her our this that full-year annual quarterly"
                          .split())
@@ -188,7 +189,8 @@ def _directions(toks: list[str], used: bytearray, pw: list[float] | None) -> flo
         nxt = toks[i + 1] if i + 1 < n else ""
         if t in _REACH and any(k in _MILESTONES for k in toks[i + 1:i + 5]):
             continue  # "hit a 10-month high": reaching, not hurting
-        m = _find_metric(toks, i, used)
+        # "rose to a record high": the high may reuse the quantity its verb already moved
+        m = _find_metric(toks, i, bytearray(n) if t in _HIGHS else used)
         if m is not None:
             v = W_RULE * d * _METRIC[toks[m]] * _METRIC_WEIGHT.get(toks[m], 1.0)
             if t in fl.STRONG_DIRECTION:

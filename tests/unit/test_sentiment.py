@@ -338,6 +338,8 @@ HANDWRITTEN = [
     ('neutral', 'Apple to report earnings on Thursday'),
     ('neutral', 'What to watch in the markets this week'),
     ('neutral', 'Fed minutes due on Wednesday'),
+    ('negative', 'UK inflation rises to 10-year high'),
+    ('negative', 'Costs hit a record high'),
 ]
 
 
