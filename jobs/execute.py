@@ -90,6 +90,15 @@ class JobExecutor:
         with self._cond:
             return dict(self._inflight)
 
+    def begin_stop(self) -> None:
+        """No new runs or retries from now on (runs already registered are waited for)."""
+        with self._cond:
+            self.stopping.set()
+
+    def abandoned_threads(self) -> list[threading.Thread]:
+        """Job bodies still running after their run ended (deadline or shutdown)."""
+        return [t for t in threading.enumerate() if t.name.startswith("job-") and t.is_alive()]
+
     def wait_idle(self, timeout: float) -> bool:
         with self._cond:
             return self._cond.wait_for(lambda: not self._inflight, timeout=timeout)
@@ -124,8 +133,23 @@ class JobExecutor:
             job_runs.start_run(self.store, run_id, name, trigger, now, os.getpid())
             job_runs.finish_run(self.store, run_id, RunStatus.FAILED, now, error=reason)
             return RunOutcome(run_id, name, RunStatus.FAILED, error=reason)
-        if self.stopping.is_set():  # queued before a shutdown, reached the pool after it
+        with self._cond:  # checked and registered together, so stop() waits for us or we skip
+            if self.stopping.is_set():  # queued before a shutdown, reached the pool after it
+                stopping = True
+            else:
+                stopping = False
+                self._inflight[run_id] = name
+        if stopping:
             return self._skip(name, trigger, run_id, "not started: the runner is stopping")
+        try:
+            return self._execute_registered(spec, trigger, run_id)
+        finally:
+            with self._cond:
+                self._inflight.pop(run_id, None)
+                self._cond.notify_all()
+
+    def _execute_registered(self, spec: JobSpec, trigger: str, run_id: str) -> RunOutcome:
+        name = spec.name
         lock = ProcessLock(self.locks_dir / f"job-{name}.lock", f"job {name}")
         try:
             lock.__enter__()
@@ -140,16 +164,9 @@ class JobExecutor:
             if paused:
                 log.warning("job skipped: %s", paused, extra={"job": name})
                 return RunOutcome(run_id, name, RunStatus.SKIPPED, error=paused)
-            with self._cond:
-                self._inflight[run_id] = name
             log.info("job started", extra={"job": name, "trigger": trigger})
-            try:
-                outcome, owns_lock = self._run_body(spec, run_id, lock)
-                return self._record(spec, run_id, started, outcome)
-            finally:
-                with self._cond:
-                    self._inflight.pop(run_id, None)
-                    self._cond.notify_all()
+            outcome, owns_lock = self._run_body(spec, run_id, lock)
+            return self._record(spec, run_id, started, outcome)
         finally:
             if owns_lock:
                 lock.__exit__(None, None, None)

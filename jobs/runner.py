@@ -124,7 +124,7 @@ class Runner:
         """Stop taking work, let running jobs finish within the grace, mark the rest interrupted."""
         grace = self.settings.runner_shutdown_grace_s if grace_s is None else grace_s
         log.info("runner stopping", extra={"running": self.executor.inflight(), "grace_s": grace})
-        self.executor.stopping.set()
+        self.executor.begin_stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         idle = self.executor.wait_idle(grace)

@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from core.config import get_settings
     from core.models import RunStatus, utcnow
     from core.store import Store
+    from jobs.commands.run import _exit_past_abandoned_threads
     from jobs.execute import JobExecutor
     from jobs.registry import load_registry
     from jobs.runner import recover_dead_runs
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if out.error:
         line += f" error={out.error}"
     print(line)
-    if out.status in (RunStatus.OK, RunStatus.PARTIAL):
-        return 0
-    return EXIT_SKIPPED if out.status == RunStatus.SKIPPED else 1
+    code = 0 if out.status in (RunStatus.OK, RunStatus.PARTIAL) else (
+        EXIT_SKIPPED if out.status == RunStatus.SKIPPED else 1)
+    _exit_past_abandoned_threads(executor, code)  # a body past its deadline ends with us
+    return code

@@ -37,7 +37,30 @@ def run(args: argparse.Namespace) -> int:
                 signal.signal(sig, lambda *_: stop.set())
             runner = Runner(settings, registry=load_registry(args.registry, settings))
             runner.serve(stop)
+            _exit_past_abandoned_threads(runner.executor, 0)
             return 0
     except AlreadyRunning as exc:
         print(f"{exc} on {settings.data_dir}; not starting a second one.", file=sys.stderr)
         return 1
+
+
+def _exit_past_abandoned_threads(executor, code: int) -> None:
+    """Exit now if job bodies are still running past their run (deadline or shutdown grace).
+
+    Their runs are already recorded. A normal interpreter exit would tear those daemon threads
+    down inside C extensions (DuckDB aborts the process when that happens mid-query); exiting
+    without finalization is what a kill does, and the store is built to survive that: an
+    unfinished transaction is simply not there.
+    """
+    import logging
+    import os
+
+    threads = executor.abandoned_threads()
+    if not threads:
+        return
+    logging.getLogger(__name__).warning(
+        "exiting with job bodies still running past their run", extra={"threads": [t.name for t in threads]})
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
