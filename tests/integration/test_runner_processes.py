@@ -150,3 +150,22 @@ def test_sigterm_during_once_records_the_run_as_interrupted(tmp_path):
     [run] = runs(store, "demo_ingest")
     assert run["status"] == "failed" and run["error"].startswith("interrupted")
     assert _news_count(store) == 0
+
+
+def test_sigterm_with_a_job_past_the_grace_exits_cleanly_and_records_it(tmp_path):
+    data, hold = tmp_path / "var", tmp_path / "inside-transaction"
+    runner = Proc(["run", *REG], _env(data, DEMO_SCHEDULE="every 0.5s", DEMO_HOLD_FILE=str(hold),
+                                      SIGNALDESK_RUNNER_SHUTDOWN_GRACE_S="0.5"))
+    try:
+        wait_until(hold.exists, 30, "the job to be inside its transaction")
+        runner.p.send_signal(signal.SIGTERM)
+        assert runner.p.wait(30) == 0
+    finally:
+        if runner.p.poll() is None:
+            runner.p.kill()
+            runner.p.wait()
+    assert runner.saw("exiting with job bodies still running")
+    store = Store(data / "signaldesk.duckdb")
+    rows = [r for r in runs(store, "demo_ingest") if r["status"] != "skipped"]
+    assert len(rows) == 1 and rows[0]["status"] == "failed" and rows[0]["error"].startswith("interrupted")
+    assert _news_count(store) == 0  # the open transaction never committed
