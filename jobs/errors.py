@@ -126,20 +126,27 @@ def to_counts(result: Any) -> Any:
     return str(result)
 
 
+# Reasons that explain a quiet run rather than a problem (ingest's per-feed notes).
+_BENIGN = re.compile(r"not modified|\(304\)|skipped|not due|paused|offline|no enabled|no new|nothing to",
+                     re.I)
+
+
 def _problems(counts: Any) -> bool:
     if isinstance(counts, dict):
         for key in ("rejected", "failed", "errors"):
             v = counts.get(key)
             if (isinstance(v, (int, float)) and v > 0) or (isinstance(v, list) and v):
                 return True
-        if isinstance(counts.get("reasons"), list) and counts["reasons"]:
+        reasons = counts.get("reasons")
+        if isinstance(reasons, list) and any(not _BENIGN.search(str(r)) for r in reasons):
             return True
         return any(_problems(v) for v in counts.values() if isinstance(v, dict))
     return False
 
 
 def status_for(counts: Any) -> RunStatus:
-    """ok, or partial when the job finished but something was rejected or failed along the way."""
+    """ok, or partial when the job finished but something was rejected or failed along the way
+    (a rejected/failed count, or a reason that is not just "not modified", "skipped", "offline"...)."""
     return RunStatus.PARTIAL if _problems(counts) else RunStatus.OK
 
 

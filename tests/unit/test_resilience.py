@@ -181,6 +181,10 @@ def test_transient_classification():
 def test_status_from_counts():
     assert errors.status_for(errors.to_counts(SourceCounts(fetched=3, new=3))) == RunStatus.OK
     assert errors.status_for(errors.to_counts(SourceCounts(fetched=3, new=2, rejected=1))) == RunStatus.PARTIAL
+    quiet = SourceCounts(reasons=["CNBC: not modified (304)", "SEC: skipped (paused or not due yet)"])
+    assert errors.status_for(errors.to_counts(quiet)) == RunStatus.OK
+    broken_feed = SourceCounts(fetched=5, new=5, reasons=["CNBC: not modified (304)", "SEC: HTTP 503"])
+    assert errors.status_for(errors.to_counts(broken_feed)) == RunStatus.PARTIAL
     nested = {"learning": {"terms": 4}, "signals": {"failed": 1}}
     assert errors.status_for(errors.to_counts(nested)) == RunStatus.PARTIAL
     assert errors.new_items({"a": {"new": 2}, "new": 1}) == 3
