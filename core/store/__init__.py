@@ -119,22 +119,25 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 
 def insert_new(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
-               key: str) -> pl.DataFrame:
-    """Insert rows the table does not hold yet; the key constraint decides. Returns new keys.
+               key: str | tuple[str, ...]) -> pl.DataFrame:
+    """Insert rows the table does not hold yet; the key decides. Returns the new keys.
 
-    ``table`` and ``key`` come from code, never from users.
+    ``key`` is the table's unique key: one column or several. ``table`` and ``key`` come
+    from code, never from users.
     """
+    keys = (key,) if isinstance(key, str) else tuple(key)
     if frame.is_empty():
-        return pl.DataFrame({key: []}, schema={key: frame.schema.get(key, pl.String)})
+        return frame.select(keys).clear()
     con.register("_incoming", frame.to_arrow())
     try:
         cols = ", ".join(f'"{c}"' for c in frame.columns)
+        using = ", ".join(f'"{k}"' for k in keys)
         # The anti-join skips known keys cheaply; ON CONFLICT still guards a concurrent writer
         # and duplicates inside the batch itself.
         return con.sql(
-            f'INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming '
-            f'ANTI JOIN {table} USING ("{key}") '
-            f'ON CONFLICT DO NOTHING RETURNING "{key}"'
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming "
+            f"ANTI JOIN {table} USING ({using}) "
+            f"ON CONFLICT DO NOTHING RETURNING {using}"
         ).pl()
     finally:
         con.unregister("_incoming")

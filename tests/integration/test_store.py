@@ -75,6 +75,18 @@ def test_insert_new_lets_the_database_dedup(store):
     assert again.height == 0
 
 
+def test_insert_new_with_a_composite_key(store):
+    from datetime import datetime
+
+    bars = pl.DataFrame({"symbol": ["AAPL", "AAPL", "MSFT"], "interval": ["1d", "1h", "1d"],
+                         "ts": [datetime(2026, 1, 2)] * 3, "close": [1.0, 2.0, 3.0]})
+    with store.write() as con:
+        first = insert_new(con, "prices", bars, ("symbol", "interval", "ts"))
+        again = insert_new(con, "prices", bars, ("symbol", "interval", "ts"))
+    assert first.height == 3 and again.height == 0
+    assert first.columns == ["symbol", "interval", "ts"]
+
+
 def test_write_is_all_or_nothing(store):
     with pytest.raises(RuntimeError):
         with store.write() as con:
