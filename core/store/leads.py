@@ -4,8 +4,8 @@ from __future__ import annotations
 import polars as pl
 
 from core.models import LEAD_SCHEMA
-from core.store import Store, insert_new
-from core.store.news import known_ids
+from core.store import Store
+from core.store.news import insert_rows, known_ids
 
 __all__ = ["known_ids", "insert_leads"]
 
@@ -16,6 +16,4 @@ def insert_leads(store: Store, frame: pl.DataFrame) -> list[str]:
         return []
     frame = frame.select(list(LEAD_SCHEMA)).cast(LEAD_SCHEMA).unique("id", keep="first",
                                                                       maintain_order=True)
-    with store.write() as con:
-        new = insert_new(con, "leads", frame, "id")
-    return new["id"].to_list()
+    return insert_rows(store, "leads", frame)

@@ -168,3 +168,29 @@ def test_seed_fills_an_empty_store_once(store, settings):
     second = seed_if_empty(store, settings)
     assert second["keywords_added"] == 0 and second["sample"].startswith("skipped")
     assert _count(store, "news") == 125
+
+
+@pytest.mark.timeout(60)
+def test_concurrent_writers_never_duplicate_and_all_finish(store, settings):
+    """Two polls of the same feed at once (schedule + 'fetch now'): one stores, none fails."""
+    import threading
+
+    docs = [("sec", SEC, {})]
+    barrier, reports, errors = threading.Barrier(3), [], []
+
+    def poll():
+        barrier.wait()
+        try:
+            reports.append(ingest_documents(store, settings, "news", docs).counts)
+        except Exception as exc:  # pragma: no cover - the assertion below shows it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=poll) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(50)
+    assert errors == [] and len(reports) == 3
+    assert sum(c.new for c in reports) == 25
+    assert all(c.new + c.duplicate == 25 for c in reports)
+    assert _count(store, "news") == 25
