@@ -106,3 +106,10 @@ def test_check_config_cli_unreadable_value(tmp_path):
     out = _check_config(tmp_path, SIGNALDESK_HTTP_TIMEOUT_S="soon")
     assert out.returncode == 1
     assert "SIGNALDESK_HTTP_TIMEOUT_S" in out.stdout
+
+
+def test_env_example_documents_every_setting():
+    text = (REPO / ".env.example").read_text()
+    missing = [n for n in Settings.model_fields if f"SIGNALDESK_{n.upper()}=" not in text]
+    assert missing == [], f".env.example lacks {missing}"
+    assert all(f.description for f in Settings.model_fields.values())
