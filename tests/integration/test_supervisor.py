@@ -50,7 +50,7 @@ def test_dying_child_is_restarted_and_logged(settings):
 
 def test_stop_terminates_children(settings):
     stop = threading.Event()
-    sleeper = Child("sleeper", [sys.executable, "-c", "import time; time.sleep(600)"])
+    sleeper = Child("sleeper", [sys.executable, "-c", "import signal; signal.pause()"])
     t = threading.Thread(target=supervise, args=(settings, stop),
                          kwargs={"kids": [sleeper], "poll_s": 0.01})
     t.start()
