@@ -15,7 +15,11 @@ from core.store.keywords import seed_keywords
 
 pytestmark = pytest.mark.timeout(90)
 ROOT = Path(__file__).resolve().parents[2]
-FEEDS = sorted((ROOT / "tests" / "fixtures" / "feeds").glob("*"))
+# More real feeds can be put through the same contract without editing the test:
+# SIGNALDESK_CONTRACT_FEED_DIRS=/some/dir:/other/dir pytest tests/integration/test_replay_contract.py
+_EXTRA = [Path(d) for d in os.environ.get("SIGNALDESK_CONTRACT_FEED_DIRS", "").split(os.pathsep) if d]
+FIXTURE_FEEDS = sorted((ROOT / "tests" / "fixtures" / "feeds").glob("*"))
+FEEDS = FIXTURE_FEEDS + sorted(f for d in _EXTRA for f in d.rglob("*") if f.is_file())
 YAHOO = sorted((ROOT / "tests" / "fixtures" / "yahoo").glob("*.json"))
 KEYS = {"file", "kind", "status", "fetched", "new", "duplicate", "rejected", "reason"}
 KEYWORDS = {"golang": 1.0, "troubleshooting": 1.0, "space": 1.0, "5g": 1.0}
@@ -40,7 +44,7 @@ def _stored_text(store, table: str) -> list[str]:
 
 
 def test_fixture_sets_are_present():
-    assert len(FEEDS) >= 10 and len(YAHOO) >= 3
+    assert len(FIXTURE_FEEDS) >= 10 and len(YAHOO) >= 3
 
 
 @pytest.mark.parametrize("kind", ["news", "leads"])
@@ -58,7 +62,7 @@ def test_every_recorded_feed_is_handled(store, settings, kind):
 
 def test_expected_outcomes_of_known_files(store, settings):
     seed_keywords(store, KEYWORDS)
-    by_name = {Path(r["file"]).name: r for r in replay_files(store, settings, "news", FEEDS)}
+    by_name = {Path(r["file"]).name: r for r in replay_files(store, settings, "news", FIXTURE_FEEDS)}
     assert by_name["crawinsight__google.xml"]["new"] == 100
     assert by_name["edgarkit__pressreleases.rss"]["new"] == 25
     malformed = by_name["RSS-Parser__feed-test-malformed.xml"]
