@@ -1,6 +1,6 @@
 """A fake Discord REST API on 127.0.0.1, driven by the real discord.py client.
 
-aiohttp's server on its own event loop in a background thread, so sync tests, ``asyncio.run``
+A real server on 127.0.0.1 (``tests.fakes.loopback``), so sync tests, ``asyncio.run``
 code and the benchmark can all use it. It speaks the parts of the API signaldesk uses:
 execute / fetch webhook, ``users/@me``, get channel, create message — with Discord's
 documented bodies (``tests/fixtures/discord/``), ``Content-Type: application/json`` exactly
@@ -14,7 +14,6 @@ past the limit), as Discord documents it for webhooks (about 5 requests / 2 s).
 """
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 import threading
@@ -24,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiohttp import web
+
+from tests.fakes.loopback import Loopback
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "discord"
 WEBHOOK_ID = 223704706495545344
@@ -168,11 +169,7 @@ class FakeDiscord:
         self._buckets: dict[str, _Bucket] = {}
         self._next_id = 1_100_000_000_000_000_000
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._started = threading.Event()
-        self._stop: asyncio.Event | None = None
-        self._error: BaseException | None = None
+        self._server = Loopback(self._handle, name="fake-discord")
         self.port = 0
 
     # -- control from the test side --------------------------------------------------------
@@ -193,19 +190,11 @@ class FakeDiscord:
             return [r for r in self.requests if kind is None or r.kind == kind]
 
     def start(self) -> "FakeDiscord":
-        self._thread = threading.Thread(target=self._run, name="fake-discord", daemon=True)
-        self._thread.start()
-        if not self._started.wait(10):
-            raise RuntimeError("fake Discord did not start within 10 s")
-        if self._error:
-            raise RuntimeError("fake Discord failed to start") from self._error
+        self.port = self._server.start()
         return self
 
     def stop(self) -> None:
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        if self._thread is not None:
-            self._thread.join(10)
+        self._server.stop()
 
     def __enter__(self) -> "FakeDiscord":
         return self.start()
@@ -214,29 +203,6 @@ class FakeDiscord:
         self.stop()
 
     # -- server side ------------------------------------------------------------------------
-    def _run(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        try:
-            self._loop.run_until_complete(self._serve())
-        except BaseException as exc:  # surfaced by start()
-            self._error = exc
-            self._started.set()
-        finally:
-            self._loop.close()
-
-    async def _serve(self) -> None:
-        self._stop = asyncio.Event()
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self._started.set()
-        await self._stop.wait()
-        await runner.cleanup()
-
     def _classify(self, method: str, path: str) -> tuple[str, list[str]]:
         parts = path.strip("/").split("/")
         if parts[:2] == ["api", "v10"]:
@@ -265,8 +231,8 @@ class FakeDiscord:
             queue = self._faults.get(kind) or self._faults.get("any")
             fault = queue.popleft() if queue else None
         if isinstance(fault, Hang):
-            assert self._stop is not None
-            await self._stop.wait()
+            assert self._server.stopping is not None
+            await self._server.stopping.wait()
             return self._json(503, {"message": "server stopping"}, rec)
         if isinstance(fault, Drop):
             return self._drop(request)

@@ -1,6 +1,6 @@
 """A real HTTP server on 127.0.0.1 that serves recorded files and misbehaves on request.
 
-It runs aiohttp's server on its own event loop in a background thread, so synchronous tests,
+It runs on ``tests.fakes.loopback`` (aiohttp in a background thread), so synchronous tests,
 ``asyncio.run`` tests and benchmarks can all use it. Every request is recorded (path, query,
 headers, arrival time on the server's monotonic clock) so tests assert counts, conditional
 headers and request spacing from the server's point of view.
@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+
+from tests.fakes.loopback import Loopback
 
 
 # -- faults ---------------------------------------------------------------------------------
@@ -121,12 +123,7 @@ class FakeHttpServer:
         self._faults: dict[str, Fault] = {}
         self._hits: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._started = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._shutdown: asyncio.Event | None = None
-        self._error: BaseException | None = None
+        self._server = Loopback(self._handle, name="fake-http", host=self.host, port=self.port)
 
     # configuration (any thread)
     def url(self, path: str) -> str:
@@ -171,19 +168,11 @@ class FakeHttpServer:
 
     # lifecycle
     def start(self) -> "FakeHttpServer":
-        self._thread = threading.Thread(target=self._run, name="fake-http", daemon=True)
-        self._thread.start()
-        if not self._started.wait(10):
-            raise RuntimeError("fake HTTP server did not start within 10 s")
-        if self._error:
-            raise RuntimeError("fake HTTP server failed to start") from self._error
+        self.port = self._server.start()
         return self
 
     def stop(self) -> None:
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        if self._thread is not None:
-            self._thread.join(10)
+        self._server.stop()  # sets ``stopping`` first: releases Hang and Delay handlers
 
     def __enter__(self) -> "FakeHttpServer":
         return self.start()
@@ -191,37 +180,13 @@ class FakeHttpServer:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def _run(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        try:
-            self._loop.run_until_complete(self._serve())
-        except BaseException as exc:  # surfaced by start()
-            self._error = exc
-            self._started.set()
-        finally:
-            self._loop.close()
-
-    async def _serve(self) -> None:
-        self._stop = asyncio.Event()
-        self._shutdown = asyncio.Event()
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
-        await site.start()
-        self.port = runner.addresses[0][1]
-        self._started.set()
-        await self._stop.wait()
-        self._shutdown.set()  # releases Hang and Delay handlers
-        await runner.cleanup()
-
     # request handling (server thread)
     async def _wait(self, seconds: float | None) -> bool:
         """Wait ``seconds`` (None: until shutdown); True if the server is shutting down."""
-        assert self._shutdown is not None
+        stopping = self._server.stopping
+        assert stopping is not None
         try:
-            await asyncio.wait_for(self._shutdown.wait(), seconds)
+            await asyncio.wait_for(stopping.wait(), seconds)
             return True
         except TimeoutError:
             return False
@@ -275,7 +240,7 @@ class FakeHttpServer:
         chunk = b"<item>" + b"x" * (64 * 1024 - 13) + b"</item>"
         sent = 0
         try:
-            while sent < fault.size and not self._shutdown.is_set():
+            while sent < fault.size and not self._server.stopping.is_set():
                 part = chunk[: fault.size - sent]
                 await resp.write(part)
                 sent += len(part)
