@@ -116,17 +116,19 @@ def ingest_documents(store: Store, settings, kind: str, documents: list,
             unmatched[i] += 1
         new_ids = set(insert_leads(store, frame))
     new_per_doc = [0] * len(docs)
+    not_inserted = [0] * len(docs)  # keyword misses (leads) + rows a concurrent writer stored first
     for i, iid, _ in fresh:
         if iid in new_ids:
             new_per_doc[i] += 1
-    raced = {iid for _, iid, _ in fresh} - new_ids
+        else:
+            not_inserted[i] += 1
     outcomes = []
     for i, (doc, res) in enumerate(zip(docs, parsed)):
         if i in unchanged:  # every entry known: counted as duplicates, nothing parsed
             n = unchanged[i]
             outcomes.append(DocumentOutcome(doc.source, "ok", SourceCounts(fetched=n, duplicate=n)))
             continue
-        lost_race = sum(1 for j, iid, _ in fresh if j == i and iid in raced) - unmatched[i]
+        lost_race = not_inserted[i] - unmatched[i]
         outcomes.append(_outcome(doc.source, res, new_per_doc[i], dupes[i] + max(0, lost_race),
                                  unmatched[i]))
     total = SourceCounts()
