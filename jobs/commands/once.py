@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 import signal
-import sys
+
+from jobs.commands import add_job_arguments, load_named_job
 
 EXIT_SKIPPED = 75  # sysexits EX_TEMPFAIL: nothing failed, try again later
 
@@ -18,26 +19,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         "it failed, 75 when it was skipped (already running elsewhere, or paused by its "
         "breaker). SIGTERM/Ctrl-C record the run as interrupted and exit 1. Lets cron, systemd timers or Airflow drive signaldesk without the runner.",
     )
-    p.add_argument("name", help="Job name, as listed by 'python -m jobs list'.")
-    p.add_argument("--registry", metavar="MODULE:ATTR", default=None,
-                   help="Use another job registry (tests and demos).")
+    add_job_arguments(p, registry_help="Use another job registry (tests and demos).")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.config import get_settings
     from core.models import RunStatus, utcnow
     from core.store import Store
     from jobs.commands.run import _exit_past_abandoned_threads
     from jobs.execute import JobExecutor
-    from jobs.registry import load_registry
     from jobs.runner import recover_dead_runs
 
-    settings = get_settings()
-    registry = load_registry(args.registry, settings)
-    if args.name not in registry:
-        print(f"no job named {args.name!r}; known: {', '.join(sorted(registry))}", file=sys.stderr)
+    job = load_named_job(args)
+    if job is None:
         return 1
+    settings, registry = job
     store = Store.from_settings(settings)
     recover_dead_runs(store, utcnow())
     executor = JobExecutor(settings, registry, store)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from jobs.commands import add_job_arguments, load_named_job
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -13,24 +15,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         "it up within ~2 s and records the run like any other. Nothing runs in this process; "
         "use 'once' to run a job here instead.",
     )
-    p.add_argument("name", help="Job name, as listed by 'python -m jobs list'.")
-    p.add_argument("--registry", metavar="MODULE:ATTR", default=None,
-                   help="Validate the name against another job registry (tests and demos).")
+    add_job_arguments(p, registry_help="Validate the name against another job registry (tests and demos).")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.config import get_settings
     from core.store import Store
     from core.store.job_runs import request_run
-    from jobs.registry import load_registry
     from jobs.status import runner_pid
 
-    settings = get_settings()
-    registry = load_registry(args.registry, settings)
-    if args.name not in registry:
-        print(f"no job named {args.name!r}; known: {', '.join(sorted(registry))}", file=sys.stderr)
+    job = load_named_job(args)
+    if job is None:
         return 1
+    settings, _registry = job
     req_id = request_run(Store.from_settings(settings), args.name)
     print(f"requested {args.name} (request {req_id})")
     if runner_pid(settings.data_dir) is None:
