@@ -289,6 +289,14 @@ CURRENCY: dict[str, str] = {
 # "despite" until the clause ends is the lesser part.
 CONTRAST_AFTER = frozenset("but however yet nevertheless nonetheless".split())
 CONCESSIVE = frozenset("despite notwithstanding although though".split())
+# An aim is not an outcome: "with the aim of growing", "aims to expand its network", "our
+# strategy is to strengthen ..." state what a company wants, not what happened to it; the
+# rest of such a clause counts at W_AIM (``core.sentiment``). "Plans to cut 500 jobs" is a
+# decision, not an aspiration, and "expects profit to rise" a forecast (a hedge): not here.
+ASPIRATIONS = frozenset((
+    "aim aims aimed aiming goal goals objective objectives ambition ambitions "
+    "intends intend intention purpose mission vision endeavour endeavor strive strives"
+).split())
 
 # Tokens that end the window a direction word searches for its quantity.
 CLAUSE_BREAKS = frozenset((
@@ -332,6 +340,8 @@ PHRASE_VALENCE: dict[str, float] = {
     "in-the-red": -2.2, "in-the-black": 2.2, "under-pressure": -1.5, "pulls-plug": -1.6,
     "step-down": -0.8, "shutdown": -1.8,
 }
+# Words whose valence is our finance curation rather than VADER's general English.
+CURATED = frozenset(FINANCE_LEXICON) | frozenset(ADJECTIVE_OF_RESULT) | frozenset(PHRASE_VALENCE)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -33,22 +33,32 @@ from typing import NamedTuple
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from core import finance_lexicon as fl
+from core import sentiment_numbers as sn
 
 # Weights are round hand values (a grid over them moved macro-F1 by < 0.005); the band slope
 # is the one constant chosen on the dev sets, checked by `bench/sentiment_eval.py --cv 5`.
 W_GENERIC = 0.4      # VADER's general-English valences count at 40 %
 W_RULE = 2.2         # a direction tied to a quantity ("profit rose")
-W_NUMBER = 2.0       # a number comparison tied to a quantity ("EUR 5 mn vs EUR 4 mn")
 W_STRONG = 1.4       # plunge, soar, surge ... weigh more
 W_BOOST = 1.3        # sharply, significantly ...
 W_DAMPEN = 0.6       # slightly, marginally ...
 W_HEDGE = 0.8        # may, expects, plans ... damp the whole sentence
+W_AIM = 0.3          # "aims to expand ...": an aspiration, not an outcome
 NEGATE = -0.74       # VADER's own negation scalar
 ALPHA = 15.0         # VADER's normalisation constant
 BAND_PER_TOKEN = 0.02   # neutral band on the raw sum: 0.02 per token ...
 BAND_MIN = 0.1          # ... at least this (a headline with one mild word is not neutral)
 BAND_MAX = 1.5          # ... at most this (long texts still get a label)
 MAX_CHARS = 20_000   # longer texts are scored on their start: bounded time per text
+
+
+# Components of one text (``components``): valence sums by origin, then cues. The first
+# N_VALENCE entries add up to the rules' raw valence sum.
+COMPONENTS = ("rule_up", "rule_down", "alone", "num_up", "num_down", "fin_pos", "fin_neg",
+              "gen_pos", "gen_neg", "tokens", "hedged", "has_metric", "has_number")
+(RULE_UP, RULE_DOWN, ALONE, NUM_UP, NUM_DOWN, FIN_POS, FIN_NEG, GEN_POS, GEN_NEG, TOKENS,
+ HEDGED, HAS_METRIC, HAS_NUMBER) = range(len(COMPONENTS))
+N_VALENCE = TOKENS
 
 
 class Score(NamedTuple):
@@ -58,8 +68,6 @@ class Score(NamedTuple):
 
 NEUTRAL = Score(0.0, "neutral")
 
-_NUMBER_RE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
-_THOUSANDS_RE = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 def _build_lexicon() -> dict[str, float]:
@@ -76,9 +84,6 @@ LEXICON.update(fl.PHRASE_VALENCE)
 _METRIC = fl.METRIC_POLARITY
 _METRIC_WEIGHT = fl.METRIC_WEIGHT
 _DIRECTION = fl.DIRECTION
-_RESULT_SIGN = {**dict.fromkeys("loss losses deficit".split(), -1),
-                **dict.fromkeys("profit profits surplus".split(), 1)}
-_RESULT_FILLER = frozenset("net operating pretax pre-tax year-ago last year's".split())
 # a quantity after these belongs to another clause ("fell to a low on debt concerns")
 _FORWARD_STOPS = frozenset(", on amid over from due because since by".split())
 _TRANSPARENT = fl.HEDGES | frozenset("to be been being have has had will its the a an".split())
@@ -88,18 +93,6 @@ _MILESTONES = frozenset(("record-high", "record-low", "high", "low", "target", "
 _DETERMINERS = frozenset("its the a an their his her our this that full-year annual quarterly"
                          .split())
 
-
-def _number(tok: str) -> float | None:
-    if not _NUMBER_RE.fullmatch(tok):
-        return None
-    if _THOUSANDS_RE.fullmatch(tok):
-        tok = tok.replace(",", "")
-    else:
-        tok = tok.replace(",", ".")
-    try:
-        return float(tok)
-    except ValueError:  # "1.2.3"
-        return None
 
 
 def _negated(toks: list[str], i: int) -> bool:
@@ -160,8 +153,10 @@ def _find_metric(toks: list[str], i: int, claimed: bytearray) -> int | None:
 
 def _position_weights(toks: list[str]) -> list[float] | None:
     """Weight of each token's contribution: after "but" 1.5 and before it 0.5 (VADER's
-    rule); inside a "despite ..." clause 0.5. None when the text has neither."""
-    if not any(t in fl.CONTRAST_AFTER or t in fl.CONCESSIVE for t in toks):
+    rule); inside a "despite ..." clause 0.5; after an aim ("aims to expand") W_AIM to the
+    clause's end. None when the text has none of these."""
+    if not any(t in fl.CONTRAST_AFTER or t in fl.CONCESSIVE or t in fl.ASPIRATIONS
+               for t in toks):
         return None
     n = len(toks)
     w = [1.0] * n
@@ -171,16 +166,19 @@ def _position_weights(toks: list[str]) -> list[float] | None:
             w[i:] = [1.5] * (n - i)
             break
     for i, t in enumerate(toks):
-        if t in fl.CONCESSIVE:
+        f = 0.5 if t in fl.CONCESSIVE else W_AIM if t in fl.ASPIRATIONS else 0.0
+        if f:
             j = i
             while j < n and toks[j] not in (",", ";", "."):
-                w[j] *= 0.5
+                w[j] *= f
                 j += 1
     return w
 
 
-def _directions(toks: list[str], used: bytearray, pw: list[float] | None) -> float:
-    total = 0.0
+def _directions(toks: list[str], used: bytearray, pw: list[float] | None,
+                acc: list[float]) -> None:
+    """Add direction x quantity valences to ``acc`` (tied: RULE_UP/RULE_DOWN; a direction
+    word alone, "Tesla plunges": ALONE)."""
     n = len(toks)
     for i, t in enumerate(toks):
         d = _DIRECTION.get(t)
@@ -196,8 +194,10 @@ def _directions(toks: list[str], used: bytearray, pw: list[float] | None) -> flo
             if t in fl.STRONG_DIRECTION:
                 v *= W_STRONG
             used[m] = 1
+            slot = RULE_UP
         else:
             v = fl.DIRECTION_ALONE.get(t, 0.0)
+            slot = ALONE
         if (i and toks[i - 1] in fl.BOOSTERS) or nxt in fl.BOOSTERS:
             v *= W_BOOST
         elif (i and toks[i - 1] in fl.DAMPENERS) or nxt in fl.DAMPENERS:
@@ -205,127 +205,33 @@ def _directions(toks: list[str], used: bytearray, pw: list[float] | None) -> flo
         if v and _negated(toks, i):
             v *= NEGATE
         used[i] = 1
-        total += v * pw[i] if pw else v
-    return total
+        if pw:
+            v *= pw[i]
+        if slot == RULE_UP and v < 0:
+            slot = RULE_DOWN
+        acc[slot] += v
 
 
-def _scan_number(toks: list[str], start: int, step: int) -> int | None:
-    j = start
-    for _ in range(5):
-        if j < 0 or j >= len(toks):
-            return None
-        if _number(toks[j]) is not None:
-            return j
-        if toks[j] not in fl.UNITS:
-            return None
-        j += step
-    return None
-
-
-def _scan_other(toks: list[str], start: int) -> tuple[int | None, int, int | None]:
-    """The amount compared against, after "from"/"compared with"/"(": its index, and the sign
-    a result word gives it ("a loss of EUR 2.3 mn" is -2.3), with that word's index."""
-    sign, si = 0, None
-    for j in range(start, min(len(toks), start + 8)):
-        t = toks[j]
-        if _number(t) is not None:
-            return j, sign, si
-        if t in _RESULT_SIGN:
-            sign, si = _RESULT_SIGN[t], j
-        elif t not in fl.UNITS and t not in _RESULT_FILLER:
-            break
-    return None, 0, None
-
-
-def _looks_like_year(tok: str, value: float) -> bool:
-    return "." not in tok and 1980 <= value <= 2035
-
-
-def _currency(toks: list[str], start: int, stop: int) -> str | None:
-    """The currency named in toks[start:stop], normalised ("euro" -> "eur"), or None."""
-    for t in toks[max(0, start):stop]:
-        c = fl.CURRENCY.get(t)
-        if c is not None:
-            return c
-    return None
-
-
-def _negative_results(toks: list[str], used: bytearray) -> float:
-    """A result reported as a negative amount: "operating result was EUR -4.5 mn"."""
-    total = 0.0
-    for j, t in enumerate(toks):
-        if t[0] != "-" or len(t) < 2 or not t[1].isdigit():
-            continue
-        for k in range(j - 1, max(-1, j - 6), -1):
-            if toks[k] in fl.CLAUSE_BREAKS:
-                break
-            if toks[k] in fl.METRIC_WEIGHT and _METRIC[toks[k]] > 0 and not used[k]:
-                used[k] = 1
-                total -= W_NUMBER
-                break
-    return total
-
-
-def _numbers(toks: list[str], used: bytearray) -> float:
-    """Comparisons of two amounts with no direction word: "X compared with Y", "X ( Y )"."""
-    total = _negative_results(toks, used)
-    for j, t in enumerate(toks):
-        if t not in fl.NUMBER_COMPARATORS:
-            continue
-        xi = _scan_number(toks, j - 1, -1)
-        yi, ysign, si = _scan_other(toks, j + 1)
-        if xi is None and t == "from" and yi is not None:  # "from Y to X"
-            to = _scan_number(toks, yi + 1, 1)
-            xi, yi = (to, yi) if to is not None and "to" in toks[yi + 1:to] else (None, yi)
-        if xi is None or yi is None:
-            continue
-        x, y = _number(toks[xi]), _number(toks[yi])
-        if x is None or y is None or x == y:
-            continue
-        if _looks_like_year(toks[xi], x) or _looks_like_year(toks[yi], y):
-            continue
-        cx, cy = _currency(toks, xi - 3, min(xi + 3, j)), _currency(toks, j + 1, yi + 3)
-        if cx and cy and cx != cy:
-            continue  # "EUR 10 mn ( USD 13.2 mn )" is a conversion, not a change
-        first = min(xi, yi)
-        if any(used[k] and toks[k] in _DIRECTION for k in range(max(0, first - 7), first)):
-            continue  # "rose to X from Y": the verb already counted
-        m = None
-        for k in range(first - 1, max(-1, first - 11), -1):
-            if toks[k] in fl.CLAUSE_BREAKS:
-                break
-            if toks[k] in _METRIC:
-                m = k
-                break
-        if m is None:
-            continue
-        # compare in "profit space": a loss is a negative profit
-        pol = _METRIC[toks[m]]
-        xs = -abs(x) if pol < 0 else x
-        ys = ysign * abs(y) if ysign else (-abs(y) if pol < 0 else y)
-        if xs == ys:
-            continue
-        v = W_NUMBER * (1 if xs > ys else -1) * _METRIC_WEIGHT.get(toks[m], 1.0)
-        used[m] = 1
-        if si is not None:
-            used[si] = 1
-        total += v
-    return total
-
-
-def features(text: str) -> tuple[float, int, bool]:
-    """(valence sum, token count, hedged) of one text, before damping and squashing."""
+def components(text: str) -> list[float]:
+    """The valence sum split by where it came from (see ``COMPONENTS``), plus the token
+    count, hedge and cue flags: what the label model reads, before damping and squashing."""
+    acc = [0.0] * len(COMPONENTS)
     toks = fl.tokenize(text[:MAX_CHARS])
     if not toks:
-        return 0.0, 0, False
+        return acc
     used = bytearray(len(toks))
     pw = _position_weights(toks)
-    total = _directions(toks, used, pw) + _numbers(toks, used)
-    hedged = False
+    _directions(toks, used, pw, acc)
+    acc[NUM_UP], acc[NUM_DOWN] = sn.numbers(toks, used)
     lex = LEXICON
+    finance = fl.CURATED
     for i, t in enumerate(toks):
         if t in fl.HEDGES:
-            hedged = True
+            acc[HEDGED] = 1.0
+        if t in _METRIC:
+            acc[HAS_METRIC] = 1.0
+        elif t[0].isdigit():
+            acc[HAS_NUMBER] = 1.0
         if used[i]:
             continue
         v = lex.get(t)
@@ -335,8 +241,20 @@ def features(text: str) -> tuple[float, int, bool]:
             v *= W_BOOST
         if _negated(toks, i):
             v *= NEGATE
-        total += v * pw[i] if pw else v
-    return total, len(toks), hedged
+        if pw:
+            v *= pw[i]
+        if t in finance:
+            acc[FIN_POS if v > 0 else FIN_NEG] += v
+        else:
+            acc[GEN_POS if v > 0 else GEN_NEG] += v
+    acc[TOKENS] = float(len(toks))
+    return acc
+
+
+def features(text: str) -> tuple[float, int, bool]:
+    """(valence sum, token count, hedged) of one text, before damping and squashing."""
+    acc = components(text)
+    return sum(acc[:N_VALENCE]), int(acc[TOKENS]), bool(acc[HEDGED])
 
 
 def neutral_band(n_tokens: int, per_token: float | None = None) -> float:
