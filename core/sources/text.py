@@ -21,8 +21,9 @@ _RAW_MAX = 200_000
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 _SPACE_RE = re.compile(r"\s+")
-_MENTION_RE = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
+_MENTION_RE = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _TAG_HINT_RE = re.compile(r"<[a-zA-Z/!?]|&[#a-zA-Z0-9]+;")
+_TAGLIKE_RE = re.compile(r"<[a-zA-Z/!?]")
 
 
 class _Stripper(HTMLParser):
@@ -72,9 +73,10 @@ def plain_text(value: object, limit: int) -> str:
     """Any scraped value -> one line of plain text of at most ``limit`` characters."""
     if value is None:
         return ""
-    text = str(value)[:_RAW_MAX]
-    text = strip_html(text)
-    text = _CONTROL_RE.sub("", text)
+    text = _CONTROL_RE.sub("", str(value)[:_RAW_MAX])
+    text = _CONTROL_RE.sub("", strip_html(text))  # entities may decode to control characters
+    if _TAGLIKE_RE.search(text):  # last guard: nothing that a renderer could take for a tag
+        text = re.sub(r"<[^>]*>?", " ", text)
     text = _SPACE_RE.sub(" ", text).strip()
     text = _MENTION_RE.sub("@\u200b\\1", text)
     if len(text) > limit:

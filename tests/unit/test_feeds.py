@@ -185,3 +185,16 @@ def test_quick_keys_take_a_permalink_guid_as_link():
             b"<item><title>b</title><guid isPermaLink='false'>id-b</guid></item></channel></rss>")
     full = parse_feed(body, {}, source="x", kind="news")
     assert quick_keys(body) == [(i.url, i.guid) for i in full.items]
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("<>/!?&#;ab \x00\x01\u202e@") +
+                                ["script", "everyone", "here", "&lt;", "&#1;", "&amp;", "<a>"]),
+                max_size=30).map("".join))
+def test_plain_text_never_keeps_anything_tag_like(raw):
+    import re as _re
+
+    out = plain_text(raw, 40)
+    assert not _re.search(r"<[a-zA-Z/!?]", out)
+    assert "@everyone" not in out.lower() and "@here" not in out.lower()
+    assert len(out) <= 40 and "\x00" not in out
