@@ -5,7 +5,7 @@ with ``wait=True`` so Discord returns the message id; or a bot through a logged-
 ``discord.Client`` used over REST only (``client.login(token)``, no gateway) and
 ``client.get_partial_messageable(channel_id).send(...)`` — no channel fetch, one request per
 message. discord.py handles 429s (it sleeps ``retry_after``) and retries some 5xx; on top of it
-a per-target ``Pacer`` waits when the last answer said ``X-RateLimit-Remaining: 0`` (it also
+a per-target ``Pacer`` (``pacing``) waits when the last answer said ``X-RateLimit-Remaining: 0`` (it also
 remembers that across runs in one process), every message has a timeout and the batch an
 overall deadline (``asyncio.wait_for``). An aiohttp trace counts every HTTP request and tells
 whether a failed request was answered — a request that got no answer may still have posted,
@@ -19,9 +19,8 @@ import hashlib
 import logging
 import re
 import threading
-import time
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
+from typing import Callable
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -29,6 +28,7 @@ import discord
 from discord.http import HTTPClient, Route, handle_message_parameters
 
 from core.publish.packer import CONTENT_MAX
+from core.publish.pacing import CallTracker, Pacer
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ _WEBHOOK_PATH = re.compile(r"^(?P<base>.*)/webhooks/(?P<id>\d+)/(?P<token>[\w.\-
 _DISCORD_HOSTS = {"discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com"}
 AMBIGUOUS_CODES = {"timeout", "disconnected"}  # the message may have been posted
 FATAL_CODES = {"not_found", "unauthorized", "forbidden"}
+
+
 class _RedactWebhookTokens(logging.Filter):
     """discord.py logs webhook URLs (token included) at DEBUG: mask the token in those records."""
 
@@ -89,79 +91,6 @@ def parse_webhook_url(url: str) -> WebhookRef:
     else:
         base = f"{parts.scheme}://{parts.netloc}{m.group('base')}"
     return WebhookRef(int(m.group("id")), m.group("token"), base)
-
-
-# ---- request accounting and pacing --------------------------------------------------------
-
-@dataclass
-class CallTracker:
-    """Counts HTTP requests and remembers the last answer, via aiohttp's trace signals."""
-
-    calls: int = 0
-    last_status: int | None = None
-    unanswered: bool = False  # last request got no HTTP answer
-    connect_failed: bool = False  # ... because no connection was made at all
-    on_headers: Callable[[dict], None] | None = None
-
-    def trace_config(self) -> aiohttp.TraceConfig:
-        tc = aiohttp.TraceConfig()
-        tc.on_request_start.append(self._start)
-        tc.on_request_end.append(self._end)
-        tc.on_request_exception.append(self._exception)
-        return tc
-
-    async def _start(self, session, ctx, params) -> None:
-        self.calls += 1
-        self.unanswered, self.connect_failed = True, False
-
-    async def _end(self, session, ctx, params) -> None:
-        self.unanswered = False
-        self.last_status = params.response.status
-        if self.on_headers is not None:
-            self.on_headers(dict(params.response.headers))
-
-    async def _exception(self, session, ctx, params) -> None:
-        self.connect_failed = isinstance(params.exception, aiohttp.ClientConnectorError)
-
-
-class Pacer:
-    """Per-target memory of the rate-limit bucket: wait instead of firing into remaining=0."""
-
-    _shared: dict[str, "Pacer"] = {}
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
-        self.clock, self.sleep = clock, sleep
-        self.remaining: int | None = None
-        self.reset_at = 0.0
-        self.waited_s = 0.0
-
-    @classmethod
-    def for_target(cls, target: str) -> "Pacer":
-        return cls._shared.setdefault(target, cls())
-
-    def observe(self, headers: dict) -> None:
-        h = {k.lower(): v for k, v in headers.items()}
-        try:
-            if "x-ratelimit-remaining" in h:
-                self.remaining = int(h["x-ratelimit-remaining"])
-                self.reset_at = self.clock() + float(h.get("x-ratelimit-reset-after") or 0)
-        except ValueError:
-            pass
-
-    def delay(self) -> float:
-        if self.remaining == 0:
-            return max(0.0, self.reset_at - self.clock())
-        return 0.0
-
-    async def wait(self) -> None:
-        d = self.delay()
-        if d > 0:
-            log.info("rate-limit bucket empty; pacing", extra={"wait_s": round(d, 3)})
-            self.waited_s += d
-            await self.sleep(d)
-        if self.remaining == 0 and self.clock() >= self.reset_at:
-            self.remaining = None  # the bucket has refilled
 
 
 # ---- transports ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import concurrent.futures
 import hashlib
 import json
 import logging
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -130,6 +131,26 @@ async def apost_digest(store: Store, settings, now: datetime | None = None) -> P
     data = digest_store.digest_data(store, now=now)
     embeds = msg.digest_embeds(data.signals, data.leads, data.health, data.day)
     return await _post_units(store, settings, [(msg.DIGEST_KIND, data.day.isoformat(), embeds)])
+
+
+def post_alert(store: Store, settings, text: str, now: datetime | None = None) -> PostReport:
+    return run_sync(apost_alert(store, settings, text, now))
+
+
+async def apost_alert(store: Store, settings, text: str, now: datetime | None = None) -> PostReport:
+    """Post an operational alert (one embed) at most once per (text fingerprint, UTC day) and
+    target, so a condition re-checked every minute (a stale job) reaches the channel once a day;
+    without a webhook or bot it is a recorded preview (dry run)."""
+    now = now or utcnow()
+    item = f"{now.date().isoformat()}:{alert_fingerprint(text)}"
+    return await _post_units(store, settings, [(msg.ALERT_KIND, item, [msg.alert_embed(text, now)])])
+
+
+def alert_fingerprint(text: str) -> str:
+    """Case, spacing and numbers ignored: "news: last success 2.1 h ago" and, after a restart,
+    "... 2.4 h ago" are the same alert."""
+    basis = re.sub(r"\d+(?:[.,]\d+)*", "#", " ".join(str(text).lower().split()))
+    return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
 def preview_digest(store: Store, now: datetime | None = None) -> list[dict]:

@@ -25,8 +25,10 @@ from core.publish.packer import (
 ALLOWED_MENTIONS_NONE: dict = {"parse": []}
 KINDS = ("lead", "news", "signal")
 DIGEST_KIND = "digest"
+ALERT_KIND = "alert"
 UNTITLED = {"lead": "(untitled lead)", "news": "(untitled story)", "signal": "(unnamed signal)"}
-HEADERS = {"lead": "New leads", "news": "News", "signal": "Signals", DIGEST_KIND: "Daily digest"}
+HEADERS = {"lead": "New leads", "news": "News", "signal": "Signals", DIGEST_KIND: "Daily digest",
+           ALERT_KIND: "Alert"}
 
 GREEN, RED, GREY, BLURPLE = 0x2ECC71, 0xE74C3C, 0x95A5A6, 0x5865F2
 LEAD_BODY_MAX = 700
@@ -239,3 +241,17 @@ def _arrow(value: Any) -> str:
 def _plain_url(url: Any) -> bool:
     return (isinstance(url, str) and url.startswith(("http://", "https://")) and len(url) <= 500
             and not any(ch.isspace() or ch in "()<>" for ch in url))
+
+
+ALERT_TITLE = "signaldesk alert"
+ALERT_TEXT_MAX = 4000  # under the 4096 description limit, with room for escapes
+
+
+def alert_embed(text: object, at: datetime | None = None) -> dict:
+    """One red embed for an operational alert (a stale job, ...): the text escaped like any
+    scraped string, since job errors can quote feed content."""
+    embed: dict = {"title": ALERT_TITLE, "color": RED,
+                   "description": safe_cut(text, ALERT_TEXT_MAX, "(empty alert)")}
+    if at is not None:
+        embed["timestamp"] = _iso(at)
+    return clamp_embed(embed)
