@@ -50,6 +50,13 @@ METRIC_POLARITY: dict[str, int] = {
         "gearing borrowings indebtedness penalties fines claims concerns concern doubts fears worries "
         "outflows pressure pressures headwinds"
     ).split(), -1),
+    # 0: a quantity whose change is no news by itself, or news whose sign depends on whose
+    # side one is on: share capital after an issue, input prices,
+    # a country's imports, interest rates. A direction tied to them counts nothing.
+    **dict.fromkeys((
+        "share-capital voting-rights imports prices interest-rate "
+        "interest-rates"
+    ).split(), 0),
 }
 
 # Words that move a quantity: +1 up, -1 down. Forms listed explicitly (no stemming at run time).
@@ -190,7 +197,7 @@ _POSITIVE = (
     "agreement deal deals acquire acquired acquisition approval approved"
 )
 _STRONGLY_CHOSEN = {  # a few words where one fixed value reads better than the category's
-    "profit": 1.2, "profits": 1.2, "loss": -1.8, "losses": -1.8, "strong": 1.8, "weak": -1.8,
+    "profit": 0.4, "profits": 0.4, "loss": -1.8, "losses": -1.8, "strong": 1.8, "weak": -1.8,
     "agreement": 0.5, "signed": 0.5, "acquire": 0.3,
     "acquired": 0.3, "acquisition": 0.3, "launch": 0.6, "launched": 0.6, "launches": 0.6,
     "selected": 0.8, "partnership": 0.8, "collaboration": 0.6, "dividend": 0.6,

@@ -132,6 +132,8 @@ def numbers(toks: list[str], used: bytearray) -> tuple[float, float]:
             continue
         # compare in "profit space": a loss is a negative profit
         pol = _METRIC[toks[m]]
+        if not pol:  # "ownership 76 % ( 38 % )": no news either way
+            continue
         xs = -abs(x) if pol < 0 else x
         ys = ysign * abs(y) if ysign else (-abs(y) if pol < 0 else y)
         if xs == ys:
