@@ -54,6 +54,7 @@ class DocumentOutcome:
     status: str  # "ok" | "partial" | "error"
     counts: SourceCounts
     reason: str = ""
+    unmatched: int = 0  # lead posts that matched no keyword: counted here, not stored
 
 
 @dataclass(slots=True)
@@ -74,9 +75,10 @@ def ingest_documents(store: Store, settings, kind: str, documents: list,
     """Run parsed-from-bytes documents through the pipeline and store what is new.
 
     ``documents``: ``Document`` or ``(source_name, body, headers[, platform])`` tuples.
-    Counts per document: fetched = entries read, new + duplicate + rejected = fetched.
-    For leads, posts matching no keyword are counted as rejected ("matched no keyword")
-    and not stored.
+    Counts per document: fetched = entries read = new + duplicate + rejected + unmatched.
+    ``rejected`` is for unusable entries (a problem with the input); lead posts that matched
+    no keyword are a normal outcome, counted in ``DocumentOutcome.unmatched`` and named in a
+    "skipped N posts that matched no keyword" reason, and not stored.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -167,12 +169,11 @@ def _outcome(source: str, res: FeedResult, new: int, duplicate: int, unmatched: 
     if res.rejected and res.items:
         reasons.append(f"left out {len(res.rejected)} entries: {summarise_reasons(res.rejected)}")
     if unmatched:
-        reasons.append(f"{unmatched} posts matched no keyword (counted, not stored)")
+        reasons.append(f"skipped {unmatched} posts that matched no keyword (not stored)")
     status = "error" if res.error else "partial" if (res.problems or res.rejected) else "ok"
     counts = SourceCounts(fetched=res.entries_seen, new=new, duplicate=duplicate,
-                          rejected=len(res.rejected) + unmatched,
-                          reasons=[f"{source}: {r}" for r in reasons])
-    return DocumentOutcome(source, status, counts, "; ".join(reasons))
+                          rejected=len(res.rejected), reasons=[f"{source}: {r}" for r in reasons])
+    return DocumentOutcome(source, status, counts, "; ".join(reasons), unmatched)
 
 
 def _scores(texts: list[str]) -> tuple[list[float], list[str]]:

@@ -41,7 +41,10 @@ def replay_file(store: Store, settings, kind: str, path: str | Path) -> dict:
     report = ingest_documents(store, settings, kind, [Document(source=path.stem, body=body)])
     outcome = report.documents[0]
     c = outcome.counts
-    return _result(path, kind, outcome.status, c.fetched, c.new, c.duplicate, c.rejected, outcome.reason)
+    # In this report every entry is accounted for: rejected also holds the lead posts that
+    # matched no keyword (the reason says how many), so new + duplicate + rejected = fetched.
+    return _result(path, kind, outcome.status, c.fetched, c.new, c.duplicate,
+                   c.rejected + outcome.unmatched, outcome.reason)
 
 
 def _replay_prices(store: Store, path: Path) -> dict:

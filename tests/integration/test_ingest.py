@@ -194,3 +194,17 @@ def test_concurrent_writers_never_duplicate_and_all_finish(store, settings):
     assert sum(c.new for c in reports) == 25
     assert all(c.new + c.duplicate == 25 for c in reports)
     assert _count(store, "news") == 25
+
+
+def test_keyword_misses_are_counted_but_are_not_a_problem(store, settings):
+    """A leads poll where most posts ask for nothing is a normal poll, not a partial run."""
+    from jobs.errors import status_for
+
+    seed_keywords(store, {"golang": 1.0})
+    reddit = (FIXTURES / "feeds" / "rss-parser__reddit-atom.rss").read_bytes()
+    report = ingest_documents(store, settings, "leads", [("front", reddit, {})])
+    outcome = report.documents[0]
+    assert outcome.status == "ok" and outcome.unmatched == 24 and outcome.counts.rejected == 0
+    assert outcome.counts.reasons == ["front: skipped 24 posts that matched no keyword (not stored)"]
+    assert status_for(report.counts.as_dict()).value == "ok"
+    assert _count(store, "leads") == 0
