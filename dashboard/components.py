@@ -1,4 +1,4 @@
-"""Shared UI pieces: the password gate, the sidebar footer, empty states, embed previews.
+"""Shared UI pieces: the password gate, the sidebar footer, tables with empty states, embed previews.
 
 Everything that shows outside text (news titles, lead bodies, embed fields) renders it as
 text: ``st.text`` / ``st.dataframe`` cells / ``st.markdown`` only for our own labels.
@@ -73,6 +73,19 @@ def sidebar_footer(settings) -> None:
 
 def empty_state(message: str, icon: str = ":material/info:") -> None:
     st.info(message, icon=icon)
+
+
+def table(frame, empty: str, column_config: dict | None = None, *, all_clear: bool = False) -> bool:
+    """``frame`` as a table, or ``empty`` when it has no rows — as good news with ``all_clear``
+    ("no failures"), else as an empty state. Every page shows its tables this one way."""
+    if frame.is_empty():
+        if all_clear:
+            st.success(empty)
+        else:
+            empty_state(empty)
+        return False
+    st.dataframe(frame, hide_index=True, column_config=column_config)
+    return True
 
 
 def unavailable(section: str, module: str) -> None:

@@ -83,13 +83,10 @@ with st.container(horizontal=True, border=True):
 status_filter = st.selectbox("Status", ["any", "sent", "failed", "unknown", "pending", "preview"],
                              key="dc_status")
 history = data.post_history(200, None if status_filter == "any" else status_filter)
-if history.is_empty():
-    components.empty_state("Nothing posted yet.")
-else:
-    st.dataframe(history, hide_index=True, column_config={
-        "error": st.column_config.TextColumn("Reason", width="large"),
-        "updated_at": st.column_config.DatetimeColumn("Updated (UTC)", format="YYYY-MM-DD HH:mm"),
-    })
+components.table(history, "Nothing posted yet.", {
+    "error": st.column_config.TextColumn("Reason", width="large"),
+    "updated_at": st.column_config.DatetimeColumn("Updated (UTC)", format="YYYY-MM-DD HH:mm"),
+})
 
 failed = data.post_history(100, "failed")
 if not failed.is_empty():

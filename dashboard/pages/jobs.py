@@ -28,14 +28,11 @@ if schedule:
 def live_status() -> None:
     state = data.jobs()
     st.subheader("Status")
-    if state["status"].is_empty():
-        components.empty_state("No job has run yet — start the runner with `python -m jobs up`, or "
-                               "queue one with a 'Run now' button.")
-    else:
-        st.dataframe(state["status"], hide_index=True, column_config={
-            "last_duration_s": st.column_config.NumberColumn("Duration (s)", format="%.1f"),
-            "last_error": st.column_config.TextColumn("Last error", width="large"),
-        })
+    components.table(state["status"], "No job has run yet — start the runner with `python -m jobs up`, "
+                     "or queue one with a 'Run now' button.", {
+                         "last_duration_s": st.column_config.NumberColumn("Duration (s)", format="%.1f"),
+                         "last_error": st.column_config.TextColumn("Last error", width="large"),
+                     })
     if not state["pending"].is_empty():
         st.info(f"{state['pending'].height} run request(s) waiting for the runner.")
     st.caption(f"Refreshes every 10 s · {data.utcnow():%H:%M:%S} UTC")
@@ -53,19 +50,13 @@ else:
     st.plotly_chart(charts.durations(state["durations"]), width="stretch")
 
 st.subheader("Errors grouped by fingerprint (last 7 days)")
-if state["errors"].is_empty():
-    st.success("No failures in the last 7 days.")
-else:
-    st.dataframe(state["errors"], hide_index=True, column_config={
-        "example": st.column_config.TextColumn("Example", width="large"),
-        "last_seen": st.column_config.DatetimeColumn("Last seen", format="YYYY-MM-DD HH:mm"),
-    })
+components.table(state["errors"], "No failures in the last 7 days.", {
+    "example": st.column_config.TextColumn("Example", width="large"),
+    "last_seen": st.column_config.DatetimeColumn("Last seen", format="YYYY-MM-DD HH:mm"),
+}, all_clear=True)
 
 st.subheader("Paused sources")
-if state["paused"].is_empty():
-    st.success("No source is paused.")
-else:
-    st.dataframe(state["paused"], hide_index=True, column_config={
-        "last_error": st.column_config.TextColumn("Why", width="large"),
-        "paused_until": st.column_config.DatetimeColumn("Paused until (UTC)", format="YYYY-MM-DD HH:mm"),
-    })
+components.table(state["paused"], "No source is paused.", {
+    "last_error": st.column_config.TextColumn("Why", width="large"),
+    "paused_until": st.column_config.DatetimeColumn("Paused until (UTC)", format="YYYY-MM-DD HH:mm"),
+}, all_clear=True)

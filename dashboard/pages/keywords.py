@@ -74,10 +74,7 @@ else:
 if preview:
     st.subheader("Preview: last 24 hours of leads with the edited weights")
     ranking = data.preview_ranking(forms.clean_keywords(edited_keywords))
-    if ranking.is_empty():
-        components.empty_state("No leads in the last 24 hours to preview.")
-    else:
-        st.dataframe(ranking, hide_index=True, column_config={
-            "new_score": st.column_config.NumberColumn("New score", format="%.2f"),
-            "old_score": st.column_config.NumberColumn("Stored score", format="%.2f"),
-        })
+    components.table(ranking, "No leads in the last 24 hours to preview.", {
+        "new_score": st.column_config.NumberColumn("New score", format="%.2f"),
+        "old_score": st.column_config.NumberColumn("Stored score", format="%.2f"),
+    })

@@ -38,15 +38,12 @@ left, right = st.columns(2)
 with left:
     st.subheader("Component weights")
     weights = data.signal_weights()
-    if weights.is_empty():
-        components.empty_state("No weights yet: they are learned with the signals.")
-    else:
-        st.dataframe(weights, hide_index=True, column_config={
-            "weight": st.column_config.ProgressColumn("Weight", min_value=0.0, max_value=1.0, format="%.2f"),
-            "hit_rate": st.column_config.NumberColumn("Hit rate", format="percent"),
-            "mean_return": st.column_config.NumberColumn("Mean return", format="%.4f"),
-            "reason": st.column_config.TextColumn("Why", width="large"),
-        })
+    components.table(weights, "No weights yet: they are learned with the signals.", {
+        "weight": st.column_config.ProgressColumn("Weight", min_value=0.0, max_value=1.0, format="%.2f"),
+        "hit_rate": st.column_config.NumberColumn("Hit rate", format="percent"),
+        "mean_return": st.column_config.NumberColumn("Mean return", format="%.4f"),
+        "reason": st.column_config.TextColumn("Why", width="large"),
+    })
 with right:
     st.subheader("Composite vs buy-and-hold")
     if view["equity"].is_empty():
