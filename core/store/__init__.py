@@ -118,6 +118,24 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return rows[0][0] if rows else None
 
 
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
+                 columns: list[str]) -> int:
+    """Append ``frame``'s ``columns`` to ``table`` in one statement (an Arrow scan, no row loop).
+
+    For tables the caller has just cleared (replace-all writes). ``table`` and ``columns`` come
+    from code, never from users. Returns the number of rows written.
+    """
+    if frame.is_empty():
+        return 0
+    con.register("_frame", frame.select(columns).to_arrow())
+    try:
+        cols = ", ".join(f'"{c}"' for c in columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _frame")
+    finally:
+        con.unregister("_frame")
+    return frame.height
+
+
 def insert_new(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
                key: str | tuple[str, ...]) -> pl.DataFrame:
     """Insert rows the table does not hold yet; the key decides. Returns the new keys.

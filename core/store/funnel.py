@@ -10,7 +10,7 @@ from datetime import datetime
 import polars as pl
 
 from core.models import LeadStatus, utcnow
-from core.store import Store
+from core.store import Store, insert_frame
 
 LEARNED_COLUMNS = ["term", "trials", "conversions", "rate_mean", "rate_low", "rate_high",
                    "suggested_weight", "computed_at"]
@@ -84,12 +84,7 @@ def replace_learned_weights(store: Store, frame: pl.DataFrame) -> int:
     """Replace the learned_weights table with ``frame`` (LEARNED_COLUMNS) in one transaction."""
     with store.write() as con:
         con.execute("DELETE FROM learned_weights")
-        if frame.height:
-            con.register("_lw", frame.select(LEARNED_COLUMNS).to_arrow())
-            con.execute(f"INSERT INTO learned_weights ({', '.join(LEARNED_COLUMNS)}) "
-                        f"SELECT {', '.join(LEARNED_COLUMNS)} FROM _lw")
-            con.unregister("_lw")
-    return frame.height
+        return insert_frame(con, "learned_weights", frame, LEARNED_COLUMNS)
 
 
 def learned_weights(store: Store) -> pl.DataFrame:

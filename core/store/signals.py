@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from core.store import Store
+from core.store import Store, insert_frame
 
 SIGNAL_COLUMNS = ["symbol", "day", "trend", "reversion", "sentiment", "volume", "composite", "computed_at"]
 WEIGHT_COLUMNS = ["component", "weight", "hit_rate", "mean_return", "sharpe", "evidence", "reason",
@@ -62,18 +62,10 @@ def replace_signals(store: Store, signals: pl.DataFrame, weights: pl.DataFrame) 
     symbols = signals["symbol"].unique().to_list()
     with store.write() as con:
         con.execute("DELETE FROM signals WHERE list_contains(?, symbol)", [symbols])
-        if signals.height:
-            con.register("_sig", signals.select(SIGNAL_COLUMNS).to_arrow())
-            con.execute(f"INSERT INTO signals ({', '.join(SIGNAL_COLUMNS)}) "
-                        f"SELECT {', '.join(SIGNAL_COLUMNS)} FROM _sig")
-            con.unregister("_sig")
+        n_signals = insert_frame(con, "signals", signals, SIGNAL_COLUMNS)
         con.execute("DELETE FROM signal_weights")
-        if weights.height:
-            con.register("_w", weights.select(WEIGHT_COLUMNS).to_arrow())
-            con.execute(f"INSERT INTO signal_weights ({', '.join(WEIGHT_COLUMNS)}) "
-                        f"SELECT {', '.join(WEIGHT_COLUMNS)} FROM _w")
-            con.unregister("_w")
-    return signals.height, weights.height
+        n_weights = insert_frame(con, "signal_weights", weights, WEIGHT_COLUMNS)
+    return n_signals, n_weights
 
 
 def latest_signals(store: Store, limit: int = 50) -> pl.DataFrame:
