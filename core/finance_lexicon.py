@@ -210,7 +210,7 @@ _STRONGLY_CHOSEN = {  # a few words where one fixed value reads better than the 
 # Corporate actions that read as mildly good news for the company doing them (own curation:
 # growth by deals, hiring, new business), and a few mild negatives (departures, expiries).
 _MILD_POSITIVE = (
-    "hires hire extends contract orders leading leader competitive streamline "
+    "hires hire extends contract orders leader competitive streamline "
     "streamlining recruit recruits opens opened help helps bounce new-orders backs "
     "innovative demand appoint appoints appointed tie-up alliance approves nod savings "
     "bestseller boomed prime employ cooperate cooperation joint-venture helping order acquitted"

@@ -90,6 +90,11 @@ _TRANSPARENT = fl.HEDGES | frozenset("to be been being have has had will its the
 _REACH = frozenset(("hit", "hits"))
 _HIGHS = frozenset(("record-high", "record-low"))
 _MILESTONES = frozenset(("record-high", "record-low", "high", "low", "target", "targets", "goal"))
+# A mild corporate-action word after these refers to a deal already known ("the contract
+# includes", "details of the agreement"); news of a deal comes with a verb or an "a"/"an".
+_REFERRING = frozenset("the this that these those such".split())
+MILD = 0.7  # valences up to this are corporate-action words, not evaluations
+_OF_PLACE = frozenset("at in of for from within".split())
 _DETERMINERS = frozenset("its the a an their his her our this that full-year annual quarterly"
                          .split())
 
@@ -122,7 +127,7 @@ def _find_metric(toks: list[str], i: int, claimed: bytearray) -> int | None:
             if t in fl.CLAUSE_BREAKS:
                 return None
             if t in _METRIC and not claimed[j]:
-                return j
+                return _head(toks, j, claimed)
         return None
 
     def forward() -> int | None:
@@ -149,6 +154,20 @@ def _find_metric(toks: list[str], i: int, claimed: bytearray) -> int | None:
         return m if m is not None else back()
     m = back()
     return m if m is not None else forward()
+
+
+def _head(toks: list[str], j: int, claimed: bytearray) -> int:
+    """The quantity a verb moves when the nearest one sits in a prepositional phrase:
+    "losses at the Swedish unit widened" moves losses, not the unit."""
+    for k in range(j - 1, max(-1, j - 4), -1):
+        if toks[k] in _OF_PLACE:
+            for h in range(k - 1, max(-1, k - 4), -1):
+                if toks[h] in fl.CLAUSE_BREAKS:
+                    break
+                if toks[h] in _METRIC and not claimed[h]:
+                    return h
+            break
+    return j
 
 
 def _position_weights(toks: list[str]) -> list[float] | None:
@@ -237,6 +256,8 @@ def components(text: str) -> list[float]:
         v = lex.get(t)
         if v is None:
             continue
+        if 0 < v <= MILD and i and toks[i - 1] in _REFERRING:
+            continue  # "the deal covers ...": a deal already known, not news of one
         if i and toks[i - 1] in fl.BOOSTERS:
             v *= W_BOOST
         if _negated(toks, i):
