@@ -54,34 +54,39 @@ class Proc:
     def saw(self, text: str) -> bool:
         return any(text in line for line in self.lines)
 
+    def __enter__(self) -> "Proc":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.p.poll() is None:  # the test failed before the child ended: do not leak it
+            self.p.kill()
+            self.p.wait()
+
+
+def jobs_cli(args: list[str], env: dict, timeout: float = 30) -> subprocess.CompletedProcess:
+    """``python -m jobs ARGS`` to completion, output captured as text."""
+    return subprocess.run([sys.executable, "-m", "jobs", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
 
 def test_second_runner_is_refused_with_the_first_ones_pid(tmp_path):
     env = _env(tmp_path / "var")
-    first = Proc(["run", *REG], env)
-    try:
+    with Proc(["run", *REG], env) as first:
         wait_until(lambda: first.saw('"runner started"'), 30, "first runner start")
-        second = subprocess.run([sys.executable, "-m", "jobs", "run", *REG], cwd=REPO, env=env,
-                                capture_output=True, text=True, timeout=30)
+        second = jobs_cli(["run", *REG], env)
         assert second.returncode == 1
         assert f"already running (pid {first.p.pid})" in second.stderr
         first.p.send_signal(signal.SIGTERM)
         assert first.p.wait(20) == 0
-    finally:
-        if first.p.poll() is None:
-            first.p.kill()
-            first.p.wait()
 
 
 def test_once_exit_status_follows_the_run(tmp_path):
     env = _env(tmp_path / "var")
-    ok = subprocess.run([sys.executable, "-m", "jobs", "once", "demo_ok", *REG], cwd=REPO, env=env,
-                        capture_output=True, text=True, timeout=30)
+    ok = jobs_cli(["once", "demo_ok", *REG], env)
     assert ok.returncode == 0 and "demo_ok ok" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "jobs", "once", "demo_fail", *REG], cwd=REPO, env=env,
-                         capture_output=True, text=True, timeout=30)
+    bad = jobs_cli(["once", "demo_fail", *REG], env)
     assert bad.returncode == 1 and "TimeoutError: upstream timeout" in bad.stdout
-    listing = subprocess.run([sys.executable, "-m", "jobs", "list", *REG], cwd=REPO, env=env,
-                             capture_output=True, text=True, timeout=30)
+    listing = jobs_cli(["list", *REG], env)
     assert listing.returncode == 0
     lines = {ln.split()[0]: ln for ln in listing.stdout.splitlines()[2:] if ln.strip()}
     assert "failed" in lines["demo_fail"] and " ok " in lines["demo_ok"] and "never" in lines["demo_ingest"]
@@ -96,8 +101,7 @@ def _news_count(store: Store) -> int:
 def test_kill_9_mid_batch_then_restart_converges(tmp_path):
     # reference: the same job, uninterrupted, in its own data dir
     ref_dir = tmp_path / "ref"
-    ref = subprocess.run([sys.executable, "-m", "jobs", "once", "demo_ingest", *REG], cwd=REPO,
-                         env=_env(ref_dir), capture_output=True, text=True, timeout=60)
+    ref = jobs_cli(["once", "demo_ingest", *REG], _env(ref_dir), timeout=60)
     assert ref.returncode == 0, ref.stderr
     ref_store = Store(ref_dir / "signaldesk.duckdb")
     ref_run = runs(ref_store, "demo_ingest")[0]
@@ -118,16 +122,11 @@ def test_kill_9_mid_batch_then_restart_converges(tmp_path):
     [killed] = [r for r in runs(store, "demo_ingest") if r["status"] == "running"]
 
     # restart: the dead runner's row is closed, the next run converges to the reference
-    runner = Proc(["run", *REG], _env(data, DEMO_SCHEDULE="every 0.5s"))
-    try:
+    with Proc(["run", *REG], _env(data, DEMO_SCHEDULE="every 0.5s")) as runner:
         done = wait_until(lambda: [r for r in runs(store, "demo_ingest") if r["status"] == "ok"], 60,
                           "a successful run after restart")
         runner.p.send_signal(signal.SIGTERM)
         assert runner.p.wait(30) == 0
-    finally:
-        if runner.p.poll() is None:
-            runner.p.kill()
-            runner.p.wait()
     assert json.loads(done[-1]["counts"]) == json.loads(ref_run["counts"])
     assert _news_count(store) == ref_rows == 30000
     after = job_runs.get_run(store, killed["run_id"])
@@ -136,16 +135,11 @@ def test_kill_9_mid_batch_then_restart_converges(tmp_path):
 
 def test_sigterm_during_once_records_the_run_as_interrupted(tmp_path):
     data, hold = tmp_path / "var", tmp_path / "inside-transaction"
-    child = Proc(["once", "demo_ingest", *REG], _env(data, DEMO_HOLD_FILE=str(hold)))
-    try:
+    with Proc(["once", "demo_ingest", *REG], _env(data, DEMO_HOLD_FILE=str(hold))) as child:
         wait_until(hold.exists, 30, "the job to be inside its transaction")
         child.p.send_signal(signal.SIGTERM)
         assert child.p.wait(30) == 1
         assert "failed" in child.p.stdout.read() and "interrupted" in "".join(child.lines)
-    finally:
-        if child.p.poll() is None:
-            child.p.kill()
-            child.p.wait()
     store = Store(data / "signaldesk.duckdb")
     [run] = runs(store, "demo_ingest")
     assert run["status"] == "failed" and run["error"].startswith("interrupted")
@@ -154,16 +148,12 @@ def test_sigterm_during_once_records_the_run_as_interrupted(tmp_path):
 
 def test_sigterm_with_a_job_past_the_grace_exits_cleanly_and_records_it(tmp_path):
     data, hold = tmp_path / "var", tmp_path / "inside-transaction"
-    runner = Proc(["run", *REG], _env(data, DEMO_SCHEDULE="every 0.5s", DEMO_HOLD_FILE=str(hold),
-                                      SIGNALDESK_RUNNER_SHUTDOWN_GRACE_S="0.5"))
-    try:
+    env = _env(data, DEMO_SCHEDULE="every 0.5s", DEMO_HOLD_FILE=str(hold),
+               SIGNALDESK_RUNNER_SHUTDOWN_GRACE_S="0.5")
+    with Proc(["run", *REG], env) as runner:
         wait_until(hold.exists, 30, "the job to be inside its transaction")
         runner.p.send_signal(signal.SIGTERM)
         assert runner.p.wait(30) == 0
-    finally:
-        if runner.p.poll() is None:
-            runner.p.kill()
-            runner.p.wait()
     assert runner.saw("exiting with job bodies still running")
     store = Store(data / "signaldesk.duckdb")
     rows = [r for r in runs(store, "demo_ingest") if r["status"] != "skipped"]
