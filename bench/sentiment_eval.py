@@ -5,13 +5,14 @@ financial text badly. This prints accuracy, macro-F1 and a confusion matrix for 
 side by side on Financial PhraseBank (50-75% agreement subset) and SemEval-2017 Task 5
 headlines, plus sentences/second, and the ratio of ours against the VADER baseline.
 
-    .venv/bin/python bench/sentiment_eval.py [--data DIR] [--quick]
+    .venv/bin/python bench/sentiment_eval.py [--data DIR] [--quick] [--cv K] [--lr]
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import json
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -120,6 +121,106 @@ def cross_validate(sets: dict[str, list[tuple[str, str]]], k: int) -> None:
         print(f"   {n:<26} held-out accuracy {acc:.3f}  macro-F1 {f1:.3f}")
 
 
+def cross_dataset(sets: dict[str, list[tuple[str, str]]]) -> None:
+    """The honest generalisation figure for the fitted constant: choose the band slope on
+    one data set alone and score the other with it."""
+    grid = [round(0.005 * i, 3) for i in range(1, 13)]
+    feats = {n: [(sentiment.features(t), g) for t, g in rows] for n, rows in sets.items()}
+
+    def f1_of(name: str, slope: float) -> tuple[float, float]:
+        rows = feats[name]
+        pred = [sentiment.combine(*f, per_token=slope).label for f, _ in rows]
+        return metrics([g for _, g in rows], pred)[:2]
+
+    print("\n== cross-dataset: band slope chosen on one set, scored on the other")
+    for a, b in ((x, y) for x in feats for y in feats if x != y):
+        best = max(grid, key=lambda c: f1_of(a, c)[1])
+        acc, f1 = f1_of(b, best)
+        print(f"   chosen on {a:<26} (slope {best}) -> {b:<26} accuracy {acc:.3f}  "
+              f"macro-F1 {f1:.3f}")
+
+
+def _lr_features(text: str) -> list[float]:
+    """Meaning features of one text: the rules' valence sums by origin (direction x
+    quantity, numbers, finance words, general words), hedge, length, cue flags, and the
+    rules' own compound and band-relative sum. No per-word weights."""
+    a = sentiment.components(text)
+    raw = sum(a[:sentiment.N_VALENCE]) * (sentiment.W_HEDGE if a[sentiment.HEDGED] else 1.0)
+    n = int(a[sentiment.TOKENS])
+    c = raw / math.sqrt(raw * raw + sentiment.ALPHA) if raw else 0.0
+    return [1.0, *a[:sentiment.TOKENS], a[sentiment.HEDGED], math.log1p(n),
+            a[sentiment.HAS_METRIC], a[sentiment.HAS_NUMBER], c,
+            raw / sentiment.neutral_band(n) if n else 0.0]
+
+
+def _lr_train(x, y, lam: float = 0.01, steps: int = 500):  # noqa: ANN001, ANN202
+    """Multinomial logistic regression, class-balanced (macro-F1 is the goal), L2, full-batch
+    gradient descent on standardised features from zeros: deterministic."""
+    import numpy as np  # noqa: PLC0415 (only this probe needs numpy)
+
+    x = np.asarray(x, dtype=float)
+    onehot = np.eye(3)[np.asarray(y)]
+    mu, sd = x.mean(0), x.std(0)
+    mu[0], sd[0] = 0.0, 1.0
+    sd[sd == 0] = 1.0
+    z = (x - mu) / sd
+    w = np.zeros((z.shape[1], 3))
+    weight = (onehot @ (1.0 / (onehot.sum(0) + 1.0))) * len(z) / 3.0
+    for _ in range(steps):
+        logits = z @ w
+        p = np.exp(logits - logits.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        grad = z.T @ ((p - onehot) * weight[:, None]) / len(z)
+        grad[1:] += lam * w[1:]
+        w -= grad
+    return w, mu, sd
+
+
+def _lr_predict(model, x, compounds: list[float]) -> list[str]:  # noqa: ANN001
+    """Arg-max label, kept consistent with the rules' compound sign (as shipping would)."""
+    import numpy as np  # noqa: PLC0415
+
+    w, mu, sd = model
+    out = []
+    for row, c in zip((np.asarray(x, dtype=float) - mu) / sd @ w, compounds):
+        lab = LABELS[int(np.argmax(row))]
+        if (lab == "positive" and c <= 0) or (lab == "negative" and c >= 0):
+            lab = "neutral"
+        out.append(lab)
+    return out
+
+
+def lr_probe(sets: dict[str, list[tuple[str, str]]], k: int) -> None:
+    """A learned label layer over the rules' meaning features, measured the way it would
+    have to earn its place: k-fold within each set and cross-dataset, next to the rules."""
+    data = {}
+    for n, rows in sets.items():
+        texts = [t for t, _ in rows]
+        data[n] = ([_lr_features(t) for t in texts], [LABELS.index(g) for _, g in rows],
+                   [g for _, g in rows], [s.compound for s in sentiment.score_batch(texts)],
+                   [s.label for s in sentiment.score_batch(texts)])
+    print(f"\n== learned label layer (not shipped): {len(data[next(iter(data))][0][0])} "
+          f"features, class-balanced logistic regression")
+    for n, (x, y, gold, comp, rules) in data.items():
+        res = []
+        for fold in range(k):
+            tr = [i for i in range(len(x)) if i % k != fold]
+            te = [i for i in range(len(x)) if i % k == fold]
+            m = _lr_train([x[i] for i in tr], [y[i] for i in tr])
+            res.append(metrics([gold[i] for i in te],
+                               _lr_predict(m, [x[i] for i in te], [comp[i] for i in te]))[:2])
+        acc, f1 = (sum(r[j] for r in res) / k for j in (0, 1))
+        racc, rf1 = metrics(gold, rules)[:2]
+        print(f"   {n:<26} {k}-fold LR accuracy {acc:.3f} macro-F1 {f1:.3f}   "
+              f"(rules {racc:.3f} / {rf1:.3f})")
+    for a, b in ((p, q) for p in data for q in data if p != q):
+        m = _lr_train(data[a][0], data[a][1])
+        acc, f1 = metrics(data[b][2], _lr_predict(m, data[b][0], data[b][3]))[:2]
+        racc, rf1 = metrics(data[b][2], data[b][4])[:2]
+        print(f"   LR trained on {a:<26} -> {b:<26} accuracy {acc:.3f} macro-F1 {f1:.3f}   "
+              f"(rules {racc:.3f} / {rf1:.3f})")
+
+
 def format_cm(cm: list[list[int]]) -> list[str]:
     lines = [f"      {'gold/pred':>10} " + " ".join(f"{lab[:3]:>5}" for lab in LABELS)]
     for lab, row in zip(LABELS, cm):
@@ -134,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="shorter speed measurement")
     parser.add_argument("--cv", type=int, default=5, metavar="K",
                         help="K-fold check of the fitted neutral band (0 to skip; default 5)")
+    parser.add_argument("--lr", action="store_true",
+                        help="also measure the (not shipped) learned label layer: k-fold and "
+                             "cross-dataset against the rules (docs/sentiment.md)")
     args = parser.parse_args(argv)
 
     sets = {
@@ -159,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.cv > 1:
         cross_validate(sets, args.cv)
+        cross_dataset(sets)
+    if args.lr:
+        lr_probe(sets, args.cv if args.cv > 1 else 5)
 
     min_s = 0.5 if args.quick else 3.0
     rates = {s: speed(fn, all_texts, min_s) for s, fn in scorers.items()}

@@ -10,9 +10,10 @@ This scorer keeps VADER's shape (a sum of word valences squashed into [-1, 1] by
    to the nearest quantity ("sales", "loss", "costs") and signed by whether more of that
    quantity is good news: "loss narrowed" is good, "costs rose" is bad;
 3. number comparisons without a verb: "EUR 21.1 mn compared with EUR 18.6 mn",
-   "to X from Y", "X vs Y", "X ( Y )";
+   "to X from Y", "X vs Y", "X ( Y )" (``core.sentiment_numbers``);
 4. negation flips ("did not rise"), hedges damp ("may", "expects"), boosters amplify,
-   "but" outweighs what precedes it and "despite ..." is the lesser part;
+   "but" outweighs what precedes it, "despite ..." is the lesser part and an aim ("aims to
+   expand") is not an outcome; a deal already known ("the contract includes") is not news;
 5. a neutral band on the raw sum that widens with the text's length (one constant, its
    slope, checked by 5-fold cross-validation on the dev sets: docs/sentiment.md).
 
@@ -126,8 +127,8 @@ def _find_metric(toks: list[str], i: int, claimed: bytearray) -> int | None:
             t = toks[j]
             if t in fl.CLAUSE_BREAKS:
                 return None
-            if t in _METRIC and not claimed[j]:
-                return _head(toks, j, claimed)
+            if t in _METRIC and not claimed[j] and t not in fl.ASPIRATIONS:
+                return _head(toks, j, claimed)  # "goal is to strengthen": not the goal
         return None
 
     def forward() -> int | None:

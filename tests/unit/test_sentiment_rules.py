@@ -1,0 +1,131 @@
+"""Finance meaning rules added in the second round (issue 4), and two batches of clean,
+hand-written sentences in Financial PhraseBank's style (an investor's view of the news).
+
+The batches were written before they were scored (first sight: 65 of 70 and 41 of 45 right;
+docs/sentiment.md). They are not dev-set sentences. What they exposed was fixed by general
+rules, so they now guard those rules; the few still read wrong are listed in the docs.
+"""
+from __future__ import annotations
+
+import pytest
+
+from core.sentiment import COMPONENTS, N_VALENCE, components, score
+
+pytestmark = pytest.mark.timeout(30)
+
+
+def test_an_aim_is_not_an_outcome() -> None:
+    done = score("Marimekko increased the number of its stores in Asia .").compound
+    aim = score("Marimekko aims to increase the number of its stores in Asia .").compound
+    assert 0 < aim < done / 2
+    # the aim word is not the quantity its own clause moves ("goal is to strengthen")
+    goal = components("The goal is to strengthen the company 's position in Russia .")
+    assert goal[COMPONENTS.index("rule_up")] == 0.0
+    assert score("The companies aim to close the deal before the end of the year .").label == "neutral"
+    # a plan is a decision, not an aspiration: it keeps its weight
+    assert score("The company plans to cut 250 jobs .").label == "negative"
+
+
+def test_a_known_deal_is_not_news_of_a_deal() -> None:
+    assert score("The deal covers the sale of the company 's Swedish business .").label == "neutral"
+    assert score("The contract includes the delivery of two cranes .").label == "neutral"
+    assert score("The company signed a contract with the Finnish Defence Forces .").label == "positive"
+
+
+def test_company_boilerplate_is_neutral() -> None:
+    for text in ("Nordex is a leading supplier of industrial valves in 14 countries .",
+                 "HKScan is one of the leading food companies in northern Europe .",
+                 "The company is the leading producer of electrical equipment in the Baltics ."):
+        assert score(text).label == "neutral", text
+
+
+def test_quantities_whose_change_is_no_news() -> None:
+    for text in ("The corresponding increase in the share capital was registered today .",
+                 "The prices of stainless steel rose in Europe .",
+                 "The ECB is expected to raise its benchmark interest rate .",
+                 "Beef imports fell slightly from 2006 .",
+                 "Its ownership of voting rights fell to 4.6 % from 5.2 % ."):
+        assert score(text).label == "neutral", text
+    # the rule is about the quantity, not the verb: sales still move
+    assert score("Sales rose to EUR 5.2 mn from EUR 4.1 mn .").label == "positive"
+
+
+def test_the_verb_moves_the_head_not_the_prepositional_phrase() -> None:
+    assert score("Losses at the Swedish unit widened .").label == "negative"
+    assert score("Sales in the Swedish unit rose .").label == "positive"
+    assert score("Profit of the Swedish unit fell .").label == "negative"
+
+
+def test_a_profit_level_without_a_change_is_mild() -> None:
+    level = score("The company reported an operating profit of EUR 65.0 m on net sales of "
+                  "EUR 342.9 m for the period January-June 2008 .")
+    assert level.label == "neutral" and level.compound > 0
+    assert score("Operating profit rose to EUR 65.0 m from EUR 51.2 m .").label == "positive"
+
+
+def test_components_add_up_to_the_rules_sum() -> None:
+    text = "Net sales rose 5 % but operating profit fell to EUR 2 mn ( EUR 3 mn ) ; may lay off"
+    acc = components(text)
+    assert len(acc) == len(COMPONENTS)
+    named = dict(zip(COMPONENTS, acc))
+    assert named["rule_up"] > 0 > named["rule_down"] and named["hedged"] == 1.0
+    assert named["has_metric"] == 1.0 and named["has_number"] == 1.0
+    assert sum(acc[:N_VALENCE]) < 0  # "but" makes the profit fall weigh more
+    assert components("") == [0.0] * len(COMPONENTS)
+
+
+CLEAN = [  # label, sentence; both batches, written before scoring
+    ("neutral", "The company is headquartered in Espoo , Finland , and employs about 2,300 people ."),
+    ("neutral", "Nordex is a leading supplier of industrial valves with operations in 14 countries ."),
+    ("neutral", "The annual general meeting will be held on 12 April 2011 in Helsinki ."),
+    ("neutral", "The shares will be listed on the Nasdaq OMX Helsinki main list ."),
+    ("neutral", "The board of directors proposes that the meeting authorise the board to decide "
+                "on a share issue ."),
+    ("neutral", "The transaction is expected to be completed in the third quarter ."),
+    ("neutral", "Financial details of the agreement were not disclosed ."),
+    ("neutral", "The interim report for January-March will be published on 28 April ."),
+    ("neutral", "The group operates in three business areas : paper , packaging and wood products ."),
+    ("neutral", "The new share capital will be registered in the Trade Register during the week ."),
+    ("neutral", "The contract includes the delivery of two cranes and related services ."),
+    ("neutral", "The price of the acquisition was not disclosed ."),
+    ("neutral", "Altogether 1,250,000 new shares were subscribed under the stock option programme ."),
+    ("neutral", "Sales are divided between Europe , Asia and North America ."),
+    ("neutral", "The deal covers the sale of the company 's Swedish distribution business ."),
+    ("neutral", "The company is one of the leading providers of elevator services in Europe ."),
+    ("neutral", "The acquisition will be financed with cash and existing credit facilities ."),
+    ("neutral", "The investment is part of the company 's normal maintenance programme ."),
+    ("neutral", "The terms of the deal were not released ."),
+    ("neutral", "The merger is subject to approval by the competition authorities ."),
+    ("neutral", "The contract will be carried out in two phases ."),
+    ("positive", "Net sales rose by 12 % to EUR 84.5 mn from EUR 75.4 mn ."),
+    ("positive", "The company won a EUR 40 mn order to deliver paper machines to China ."),
+    ("positive", "Order intake grew 25 % year-on-year ."),
+    ("positive", "Earnings per share were EUR 0.48 , up from EUR 0.31 ."),
+    ("positive", "The net loss narrowed to EUR 1.2 mn from EUR 6.5 mn ."),
+    ("positive", "The company returned to profit in the second quarter ."),
+    ("positive", "The board proposes a dividend of EUR 0.90 per share , up from EUR 0.70 ."),
+    ("positive", "The order backlog stood at a record EUR 1.2 bn at the end of the year ."),
+    ("positive", "The company has been awarded a five-year contract worth EUR 25 mn by the Finnish "
+                 "Defence Forces ."),
+    ("positive", "Quarterly revenue climbed 18 % to USD 2.4 bn , beating analysts ' forecasts ."),
+    ("positive", "The group 's operating result improved to EUR 5.6 mn from a loss of EUR 1.2 mn ."),
+    ("positive", "The company secured new orders worth EUR 120 mn in the quarter ."),
+    ("positive", "Costs fell by EUR 15 mn as a result of the efficiency programme ."),
+    ("negative", "The company swung to an operating loss of EUR 4.5 mn ."),
+    ("negative", "Earnings per share were EUR -0.12 compared to EUR 0.25 a year earlier ."),
+    ("negative", "The result was burdened by EUR 12 mn of restructuring costs ."),
+    ("negative", "The company has started employer-employee negotiations concerning 300 employees ."),
+    ("negative", "The company posted a pre-tax loss of EUR 9.8 mn , compared with a profit of "
+                 "EUR 3.3 mn a year earlier ."),
+    ("negative", "The company expects full-year operating profit to be clearly below last year 's "
+                 "level ."),
+    ("negative", "Around 400 jobs will be lost as the plant is closed ."),
+    ("negative", "The company 's credit rating was cut to junk by Moody 's ."),
+    ("negative", "Losses at the Swedish unit widened ."),
+    ("negative", "The company will temporarily lay off 500 workers at its mills ."),
+]
+
+
+@pytest.mark.parametrize(("label", "text"), CLEAN)
+def test_clean_sentences(label: str, text: str) -> None:
+    assert score(text).label == label
