@@ -74,7 +74,7 @@ DIRECTION: dict[str, int] = {
         "outperform outperforms outperformed bigger larger stronger better above record "
         "add adds adding create creates created creating open opens opened opening meet meets met reach "
         "reaches reached achieve achieves achieved upbeat skyrocket skyrockets skyrocketed "
-        "spike spikes spiked record-high"
+        "spike spikes spiked record-high ahead-of"
     ).split(), 1),
     **dict.fromkeys((
         "fall falls fell fallen falling decrease decreases decreased decreasing decline "

@@ -95,6 +95,7 @@ _MILESTONES = frozenset(("record-high", "record-low", "high", "low", "target", "
 # includes", "details of the agreement"); news of a deal comes with a verb or an "a"/"an".
 _REFERRING = frozenset("the this that these those such".split())
 MILD = 0.7  # valences up to this are corporate-action words, not evaluations
+_COMPARED = frozenset(("ahead-of",))
 _OF_PLACE = frozenset("at in of for from within".split())
 _DETERMINERS = frozenset("its the a an their his her our this that full-year annual quarterly"
                          .split())
@@ -150,6 +151,8 @@ def _find_metric(toks: list[str], i: int, claimed: bytearray) -> int | None:
         j += 1
     if j < n and j <= i + 3 and toks[j] in _METRIC and not claimed[j]:
         return j
+    if toks[i] in _COMPARED:  # "ahead of the consensus" compares; "ahead of the vote" is time
+        return forward()
     if toks[i] in fl.FORWARD_FIRST:
         m = forward()
         return m if m is not None else back()
