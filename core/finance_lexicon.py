@@ -38,7 +38,7 @@ METRIC_POLARITY: dict[str, int] = {
         "job personnel employees workers stores plants mills factories branches outlets "
         "shops inflows assets aum office offices operations facility facilities factory plant "
         "unit units people persons "
-        "value net-sales operating-profit order-book bookings "
+        "value net-sales operating-profit order-book bookings invoicing billings "
         "market-share prospects gdp confidence liquidity solvency ratio returns return roe "
         "roi yield-on-cost recovery"
     ).split(), 1),
