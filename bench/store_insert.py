@@ -48,30 +48,34 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000, help="rows in the measured insert")
     ap.add_argument("--sqlite-rows", type=int, default=20_000, help="rows for the SQLite baseline")
     ap.add_argument("--quick", action="store_true", help="100,000 rows and 5,000 SQLite rows")
+    ap.add_argument("--repeat", type=int, default=3, help="best of N runs for the DuckDB figures")
     args = ap.parse_args()
     if args.quick:
         args.rows, args.sqlite_rows = 100_000, 5_000
     n, half = args.rows, args.rows // 2
 
+    stored = news_rows(0, half)
+    incoming = news_rows(0, n)  # first half already stored, second half new
+    dedup_runs, raw_runs = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "bench.duckdb")
-        stored = news_rows(0, half)
-        incoming = news_rows(0, n)  # first half already stored, second half new
-        with store.write() as con:
-            insert_new(con, "news", stored, "id")
-            con.execute("CREATE TABLE news_raw AS SELECT * FROM news LIMIT 0")
+        for attempt in range(args.repeat):  # best of N: the machine is shared, noise only adds
+            store = Store(Path(tmp) / f"bench-{attempt}.duckdb")
+            with store.write() as con:
+                insert_new(con, "news", stored, "id")
+                con.execute("CREATE TABLE news_raw AS SELECT * FROM news LIMIT 0")
 
-        t = time.perf_counter()
-        with store.write() as con:
-            new = insert_new(con, "news", incoming, "id").height
-        dedup_s = time.perf_counter() - t
-        assert new == n - half, new
+            t = time.perf_counter()
+            with store.write() as con:
+                new = insert_new(con, "news", incoming, "id").height
+            dedup_runs.append(time.perf_counter() - t)
+            assert new == n - half, new
 
-        t = time.perf_counter()
-        with store.write() as con:
-            con.register("_raw", incoming.to_arrow())
-            con.execute("INSERT INTO news_raw SELECT * FROM _raw")
-        raw_s = time.perf_counter() - t
+            t = time.perf_counter()
+            with store.write() as con:
+                con.register("_raw", incoming.to_arrow())
+                con.execute("INSERT INTO news_raw SELECT * FROM _raw")
+            raw_runs.append(time.perf_counter() - t)
+        dedup_s, raw_s = min(dedup_runs), min(raw_runs)
 
         rows = incoming.head(args.sqlite_rows).with_columns(pl.col("tickers").list.join(","))
         rows = rows.with_columns(pl.col(c).cast(pl.String) for c in ("published_at", "fetched_at")).rows()
@@ -93,7 +97,7 @@ def main() -> None:
         db.close()
 
     dedup_rps, raw_rps, sqlite_rps = n / dedup_s, n / raw_s, len(rows) / sqlite_s
-    print(f"rows: {n:,} ({n - half:,} new, {half:,} duplicates of stored rows)")
+    print(f"rows: {n:,} ({n - half:,} new, {half:,} duplicates of stored rows); best of {args.repeat}")
     print(f"store dedup insert (anti-join + ON CONFLICT): {dedup_s:7.2f} s  {dedup_rps:12,.0f} rows/s")
     print(f"raw DuckDB append, no key (baseline):                  {raw_s:7.2f} s  {raw_rps:12,.0f} rows/s")
     print(f"old way, SQLite row by row + commit ({len(rows):,} rows, {dupes:,} dupes): "
