@@ -32,3 +32,8 @@ def settings(tmp_path: Path) -> Settings:
 def store(settings: Settings) -> Store:
     """A migrated, empty store in a temp dir."""
     return Store.from_settings(settings)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: they are the slowest, and a failure elsewhere shows sooner."""
+    items.sort(key=lambda item: "tests/e2e/" in str(item.path).replace("\\", "/"))
