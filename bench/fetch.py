@@ -75,7 +75,7 @@ def main() -> int:
 
         t_serial = asyncio.run(serial(base, urls, limits))
         rows = []
-        for conc in (8, 16):
+        for conc in sorted({8, base.http_concurrency, 16}):  # the default in between
             s = base.model_copy(update={"http_concurrency": conc})
             server.requests.clear()
             t = asyncio.run(batch(s, urls, limits))
