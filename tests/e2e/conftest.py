@@ -228,11 +228,34 @@ def wait_runs(page, n: int = 1) -> None:
         f"window.__sdDone >= {n} && {_APP}.getAttribute('data-test-script-state') === 'notRunning'")
 
 
-def toast(page, text: str):
-    """The toast that says ``text`` (actions confirm with a toast, then rerun)."""
-    loc = page.get_by_test_id("stToast").filter(has_text=text)
-    loc.first.wait_for()
-    return loc.first
+def choose(page, label: str, option: str, attempts: int = 4) -> None:
+    """Pick ``option`` in the st.selectbox labelled ``label`` and wait for the rerun it causes.
+
+    The box is a react-aria combobox whose list closes on any scroll of the page; below the
+    canvas tables (Glide grids that resize as they draw) that happens now and then right after
+    it opened. So the box is put in the middle of the viewport and opened with its "Open"
+    button, again if its list closed before the option could be clicked (bounded attempts,
+    each one waiting on the option, not on a clock).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.get_by_test_id("stSelectbox").filter(
+        has=page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True))
+    item = page.get_by_role("option", name=option, exact=True)
+    wait_idle(page)  # a run still in flight would redraw the box and close its list
+    for attempt in range(attempts):
+        box.evaluate("e => e.scrollIntoView({block: 'center', behavior: 'instant'})")
+        box.get_by_role("button", name="Open").click()
+        try:
+            item.wait_for(timeout=3_000)
+            track_runs(page)
+            item.click(timeout=3_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+    wait_runs(page)
 
 
 def no_exception(page) -> None:

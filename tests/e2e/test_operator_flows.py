@@ -19,7 +19,7 @@ from core.models import utcnow
 from core.store import Store
 from core.store import exports as export_q
 from core.store import funnel, keywords, posts, views, views_keywords
-from tests.e2e.conftest import edit_grid_cell, no_exception, open_page, shot, track_runs, wait_runs
+from tests.e2e.conftest import choose, edit_grid_cell, no_exception, open_page, shot, track_runs, wait_runs
 
 pytestmark = pytest.mark.e2e
 
@@ -104,8 +104,7 @@ def test_csv_download_matches_the_store(page, dashboard, tmp_path):
     store = _store(dashboard.settings)
     page.goto(dashboard.url)
     open_page(page, "Exports")
-    page.get_by_test_id("stSelectbox").filter(has_text="Dataset").click()
-    page.get_by_role("option", name="lead_events", exact=True).click()
+    choose(page, "Dataset", "lead_events")
     page.get_by_test_id("stMetric").filter(has_text="Rows to export").wait_for()
     page.get_by_role("button", name="Prepare CSV download").click()
     button = page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV")
@@ -168,6 +167,13 @@ def test_digest_is_previewed_and_posted_exactly_once(page, discord_dashboard, fa
     sent_metric = page.get_by_test_id("stMetric").filter(has_text="Sent")
     expect(sent_metric.get_by_test_id("stMetricValue")).to_have_text("1")
     shot(page, "discord-posted")
+    empty = page.get_by_text("Nothing posted yet.")
+    choose(page, "Status", "sent")  # the post history table, filtered: it has the sent row
+    expect(empty).to_have_count(0)
+    expect(page.get_by_test_id("stDataFrame").last).to_be_visible()
+    choose(page, "Status", "failed")
+    expect(empty).to_be_visible()
+    choose(page, "Status", "any")
 
     _post_digest(page)  # a second click: the ledger skips what was sent
     page.get_by_test_id("stAlert").filter(has_text="skipped").wait_for()
