@@ -6,8 +6,9 @@ Run by hand (not a test; pytest does not collect it):
 
 The store is a temp dir seeded from data/sample (``core.seed.seed_if_empty``, the offline
 demo) plus a small synthetic month (``core.store.synthetic.fill``: news, leads, prices, job
-runs ending now; its keyword table replaces the seeded one), because the sample's recordings are years old and would leave today's
-metrics empty. Nothing outside the temp dir and the output file is touched.
+runs ending now; its keyword table replaces the seeded one), because the sample's recordings
+are years old and would leave today's metrics empty. Nothing outside the temp dir and the
+output file is touched.
 """
 from __future__ import annotations
 
