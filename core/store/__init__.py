@@ -35,6 +35,13 @@ class Store:
 
     _migrated: set[Path] = set()
     _migrate_lock = threading.Lock()
+    # duckdb 2.0.1 shares one database instance per file inside a process and drops it when the
+    # last connection closes. Threads connecting at the same instant could get a new instance
+    # before its Python table functions were registered: their first Arrow scan then failed
+    # with "python_arrow_scan does not exist" (measured; registration names made no
+    # difference). Opening connections one at a time removes that window; it costs
+    # milliseconds and is never held while waiting for the other process's file lock.
+    _connect_lock = threading.Lock()
 
     def __init__(self, path: str | Path, lock_wait_s: float = 30.0, migrate: bool = True):
         self.path = Path(path).resolve()
@@ -59,7 +66,7 @@ class Store:
             before_sleep=lambda rs: log.debug("store locked by another process; waiting",
                                               extra={"attempt": rs.attempt_number}),
         ):
-            with attempt:
+            with attempt, Store._connect_lock:
                 return duckdb.connect(str(self.path))
         raise AssertionError("unreachable")
 

@@ -32,7 +32,8 @@ def insert_rows(store: Store, table: str, frame: pl.DataFrame) -> list[str]:
                 return insert_new(con, table, frame, "id")["id"].to_list()
         except (duckdb.TransactionException, duckdb.ConstraintException, duckdb.CatalogException) as exc:
             # CatalogException "python_arrow_scan does not exist": measured with duckdb 2.0.1 when
-            # threads register Arrow data on fresh connections at the same instant; a retry works.
+            # threads register Arrow data on fresh connections at the same instant (prevented now
+            # by Store._connect_lock; the retry stays as a guard).
             if attempt == _CONFLICT_RETRIES or (isinstance(exc, duckdb.CatalogException)
                                                 and "arrow_scan" not in str(exc)):
                 raise
