@@ -69,10 +69,31 @@ def _learn(store, settings):
     return {"learning": learning.refresh(store), "signals": signals.refresh(store, settings)}
 
 
+class PostingFailed(RuntimeError):
+    """A job's Discord post did not go out. Not retried by the runner: the ledger already holds
+    the failure (``python -m jobs post retry`` re-sends it)."""
+
+    transient = False
+
+
+def post_summary(report) -> dict:
+    """The run record of a posting job: a summary of the ``PostReport`` (not its message bodies).
+
+    Raises ``PostingFailed`` with the ledger's reasons when anything failed or the Discord
+    configuration is unusable, so the run is recorded as failed instead of "ok".
+    """
+    summary = {"target": report.target, "dry_run": report.dry_run, "messages": report.messages,
+               "api_calls": report.api_calls, "posts": report.counts}
+    if not report.ok:
+        reasons = sorted({o.reason for o in report.outcomes if o.status == "failed" and o.reason})
+        raise PostingFailed("; ".join([report.summary(), *reasons]))
+    return summary
+
+
 def _digest(store, settings):
     from core.publish import post_digest
 
-    return post_digest(store, settings)
+    return post_summary(post_digest(store, settings))
 
 
 def _export(store, settings):
