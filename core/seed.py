@@ -2,7 +2,9 @@
 
 Idempotent and polite: tables the operator already edited are left alone, and the sample is
 replayed only while the news table is empty, so re-running ``seed`` never adds demo rows to
-real data. The sample goes through the replay path, i.e. the same pipeline as live polling.
+real data. The sample goes through the replay path, i.e. the same pipeline as live polling,
+and is then followed by what the hourly learn job does (signals from the daily bars, learned
+keyword weights), so a fresh offline demo shows signals without waiting for the scheduler.
 """
 from __future__ import annotations
 
@@ -51,5 +53,25 @@ def seed_if_empty(store: Store, settings, sample_dir: Path | None = None) -> dic
     summary["sample"] = replayed
     summary["sample_new"] = {k: sum(r["new"] for r in replayed if r["kind"] == k)
                              for k in ("leads", "news", "prices")}
-    log.info("seeded store", extra={"sample_new": summary["sample_new"]})
+    summary["derived"] = _derive(store, settings)
+    log.info("seeded store", extra={"sample_new": summary["sample_new"], "derived": summary["derived"]})
     return summary
+
+
+def _derive(store: Store, settings) -> dict:
+    """Signals and learned weights from the replayed rows, as the learn job computes them.
+
+    A failure here is recorded in the summary (and logged), never fatal: the replayed rows stay,
+    and the learn job recomputes both on its next run.
+    """
+    from core import learning, signals
+
+    out: dict = {}
+    for name, step in (("signals", lambda: signals.refresh(store, settings)),
+                       ("learning", lambda: learning.refresh(store))):
+        try:
+            out[name] = step()
+        except Exception as exc:  # noqa: BLE001 - recorded with its reason; seeding goes on
+            log.warning("seed: %s not computed", name, exc_info=True)
+            out[name] = f"failed: {type(exc).__name__}: {exc}"
+    return out

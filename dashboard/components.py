@@ -1,11 +1,16 @@
 """Shared UI pieces: the password gate, the sidebar footer, tables with empty states, embed previews.
 
-Everything that shows outside text (news titles, lead bodies, embed fields) renders it as
-text: ``st.text`` / ``st.dataframe`` cells / ``st.markdown`` only for our own labels.
+Everything that shows outside text (news titles, lead bodies) renders it as text:
+``st.text`` / ``st.dataframe`` cells / ``st.markdown`` only for our own labels. The one
+exception is the Discord preview: embeds are shown with ``st.markdown`` because Discord renders
+markdown, and their scraped parts were already escaped by ``core.publish.escape`` (raw HTML is
+never rendered: ``unsafe_allow_html`` stays off).
 """
 from __future__ import annotations
 
 import hmac
+import json
+import re
 import time
 
 import streamlit as st
@@ -75,6 +80,29 @@ def empty_state(message: str, icon: str = ":material/info:") -> None:
     st.info(message, icon=icon)
 
 
+def anchored_note(what: str, days: int, win) -> None:
+    """Say that a "last N days" window was empty and was moved back to the newest row."""
+    if win is not None and win.anchored:
+        st.info(f"No {what} in the last {days} days — showing the {days} days up to the newest one "
+                f"({win.newest:%Y-%m-%d %H:%M} UTC).", icon=":material/history:")
+
+
+FLASH_KEY = "flash_message"
+
+
+def flash(message: str) -> None:
+    """Remember a confirmation for the next run: a toast followed by ``st.rerun()`` is lost
+    (Streamlit 1.67), so the message waits in session_state and ``show_flash`` shows it."""
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    """Show (once) and forget the confirmation an action left before its rerun."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
 def table(frame, empty: str, column_config: dict | None = None, *, all_clear: bool = False) -> bool:
     """``frame`` as a table, or ``empty`` when it has no rows — as good news with ``all_clear``
     ("no failures"), else as an empty state. Every page shows its tables this one way."""
@@ -111,20 +139,39 @@ def fmt_num(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:+.{digits}f}"
 
 
+# Streamlit-only markdown that Discord shows literally: $…$ (LaTeX) and :color[…] directives.
+_ST_ONLY = re.compile(r"(?<!\\)(\$)|(:[a-z-]+)\[")
+
+
+def discord_markdown(text: object) -> str:
+    """Markdown as Discord would render it, made safe for ``st.markdown``: the Streamlit-only
+    syntax (math, colour directives) is escaped so it shows as the literal text Discord shows."""
+    return _ST_ONLY.sub(lambda m: "\\$" if m.group(1) else m.group(2) + "\\[", str(text))
+
+
 def render_embed(embed: dict) -> None:
-    """A faithful text preview of one Discord embed: title, description, fields, footer."""
+    """One Discord embed as Discord shows it: linked title, description, fields, footer."""
     with st.container(border=True):
-        if embed.get("title"):
-            st.text(str(embed["title"]))
-        if embed.get("url"):
-            st.text(str(embed["url"]))
+        title = embed.get("title")
+        if title:
+            title = discord_markdown(title)
+            st.markdown(f"**[{title}](<{embed['url']}>)**" if embed.get("url") else f"**{title}**")
         if embed.get("description"):
-            st.text(str(embed["description"]))
-        for field in embed.get("fields") or []:
-            st.text(f"{field.get('name', '')}: {field.get('value', '')}")
+            st.markdown(discord_markdown(embed["description"]))
+        fields = embed.get("fields") or []
+        n = 0
+        while n < len(fields):  # Discord puts up to 3 consecutive inline fields side by side
+            run = 1
+            while (fields[n].get("inline") and run < 3 and n + run < len(fields)
+                   and fields[n + run].get("inline")):
+                run += 1
+            for column, field in zip(st.columns(3) if run > 1 else [st.container()], fields[n:n + run]):
+                column.markdown(f"**{discord_markdown(field.get('name', ''))}**  \n"
+                                f"{discord_markdown(field.get('value', ''))}")
+            n += run
         footer = embed.get("footer")
         if isinstance(footer, dict) and footer.get("text"):
-            st.text(str(footer["text"]))
+            st.caption(discord_markdown(footer["text"]))
 
 
 def post_report(report) -> None:
@@ -143,10 +190,13 @@ def post_report(report) -> None:
 
 
 def render_payloads(payloads: list[dict]) -> None:
-    """Each message as Discord would show it: content line, then its embeds, all as text."""
+    """Each message as Discord would show it (content, then embeds, markdown rendered), with
+    the exact JSON that would be sent in an expander."""
     for n, payload in enumerate(payloads, 1):
         st.caption(f"Message {n} of {len(payloads)}")
         if payload.get("content"):
-            st.text(str(payload["content"]))
+            st.markdown(discord_markdown(payload["content"]))
         for embed in payload.get("embeds") or []:
             render_embed(embed)
+        with st.expander("Raw JSON"):
+            st.code(json.dumps(payload, indent=2, ensure_ascii=False, default=str), language="json")

@@ -103,8 +103,9 @@ def _search_news(path: str, text: str, ticker: str, since: datetime, limit: int)
     return views.search_news(store(), text, ticker, since, limit)
 
 
-def search_news(text: str, ticker: str, days: int, limit: int = 200) -> pl.DataFrame:
-    return _search_news(_key(), text, ticker, now_minute() - timedelta(days=days), limit)
+def search_news(text: str, ticker: str, since: datetime, limit: int = 200) -> pl.DataFrame:
+    """``since``: the start of the page's window (``recent.news_window(days).since``)."""
+    return _search_news(_key(), text, ticker, since, limit)
 
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
@@ -112,8 +113,8 @@ def _news_tickers(path: str, since: datetime) -> list[str]:
     return views.news_tickers(store(), since)
 
 
-def news_tickers(days: int) -> list[str]:
-    return _news_tickers(_key(), now_minute() - timedelta(days=days))
+def news_tickers(since: datetime) -> list[str]:
+    return _news_tickers(_key(), since)
 
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
@@ -121,8 +122,8 @@ def _sentiment_by_ticker(path: str, tickers: tuple[str, ...], since: datetime) -
     return views.sentiment_by_ticker(store(), list(tickers), since)
 
 
-def sentiment_by_ticker(tickers: list[str], days: int) -> pl.DataFrame:
-    return _sentiment_by_ticker(_key(), tuple(tickers), now_minute() - timedelta(days=days))
+def sentiment_by_ticker(tickers: list[str], since: datetime) -> pl.DataFrame:
+    return _sentiment_by_ticker(_key(), tuple(tickers), since)
 
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
@@ -130,8 +131,8 @@ def _news_clusters(path: str, since: datetime, limit: int) -> pl.DataFrame:
     return views.news_clusters(store(), since, limit)
 
 
-def news_clusters(days: int, limit: int = 30) -> pl.DataFrame:
-    return _news_clusters(_key(), now_minute() - timedelta(days=days), limit)
+def news_clusters(since: datetime, limit: int = 30) -> pl.DataFrame:
+    return _news_clusters(_key(), since, limit)
 
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
@@ -198,12 +199,11 @@ def latest_signals(limit: int = 50) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
-def _symbol_view(path: str, symbol: str, days: int, today: datetime) -> dict:
+def _symbol_view(path: str, symbol: str, since: datetime) -> dict:
     """Everything the per-symbol chart needs, with indicators computed over a warm-up margin."""
     from core.signals import equity_curve, indicators
     from core.store import signals, views_more
 
-    since = today - timedelta(days=days)
     bars = signals.price_bars(store(), [symbol], since=since - timedelta(days=60))
     ind = indicators(bars).filter(pl.col("ts") >= since) if bars.height else bars
     history = signals.signal_history(store(), symbol, since.date())
@@ -217,8 +217,9 @@ def _symbol_view(path: str, symbol: str, days: int, today: datetime) -> dict:
     }
 
 
-def symbol_view(symbol: str, days: int) -> dict:
-    return _symbol_view(_key(), symbol, days, now_minute().replace(hour=0, minute=0))
+def symbol_view(symbol: str, since: datetime) -> dict:
+    """``since``: the start of the chart window (``recent.bars_window(symbol, days).since``)."""
+    return _symbol_view(_key(), symbol, since)
 
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
@@ -241,6 +242,7 @@ def _conversions(path: str, since: datetime) -> dict:
     outcomes, events = views_more.funnel_inputs(store(), since)
     return {
         "leads": outcomes.height,
+        "decided": int(outcomes["status"].is_in(funnel.DECIDED).sum()) if outcomes.height else 0,
         "funnel": funnel.funnel_counts(outcomes, events),
         "by_keyword": funnel.conversion_rates(outcomes, "keyword"),
         "by_platform": funnel.conversion_rates(outcomes, "platform"),
@@ -249,8 +251,9 @@ def _conversions(path: str, since: datetime) -> dict:
     }
 
 
-def conversions(days: int) -> dict:
-    return _conversions(_key(), now_minute().replace(hour=0, minute=0) - timedelta(days=days))
+def conversions(since: datetime) -> dict:
+    """``since``: the start of the window (``recent.leads_window(days).since``)."""
+    return _conversions(_key(), since)
 
 
 # ---------------------------------------------------------------- jobs

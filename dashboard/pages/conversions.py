@@ -1,7 +1,7 @@
 """Conversions: the lead funnel, conversion by keyword, platform and week, time to convert."""
 import streamlit as st
 
-from dashboard import charts, components, data
+from dashboard import charts, components, data, recent
 
 st.title("Conversions")
 st.caption("Conversion rate = won / decided (won, lost or ignored); open leads are left out because "
@@ -12,11 +12,18 @@ with st.sidebar:
     days = st.select_slider("Leads posted in the last (days)", options=[7, 30, 90, 180, 365], value=90,
                             key="conv_days")
 
-conv = data.conversions(days)
+window = recent.leads_window(days)  # the last `days`, or the `days` up to the newest lead
+components.anchored_note("leads posted", days, window)
+conv = data.conversions(window.since)
 if conv["leads"] == 0:
-    components.empty_state("No leads in this window yet — mark leads contacted, won or lost on the Leads "
-                           "page and the funnel fills in.")
+    components.empty_state("No leads yet — the leads job fetches them every 5 minutes (run it from the "
+                           "Jobs page); then mark leads contacted, won or lost in the Leads inbox and the "
+                           "funnel fills in.")
     st.stop()
+if conv["decided"] == 0:
+    components.empty_state(f"No outcomes yet: none of these {conv['leads']} leads is won, lost or "
+                           "ignored. Mark leads won or lost in the Leads inbox — conversion rates need "
+                           "decided leads.")
 
 left, right = st.columns(2)
 with left:

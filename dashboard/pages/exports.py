@@ -1,9 +1,7 @@
 """Exports: dataset + filters -> row count, then a CSV/Parquet download or a file in the exports folder."""
-from datetime import timedelta
-
 import streamlit as st
 
-from dashboard import actions, components, data
+from dashboard import actions, components, data, recent
 
 MAX_DOWNLOAD_ROWS = 2_000_000
 
@@ -16,8 +14,11 @@ if not datasets:
 today = data.utcnow().date()
 with st.container(border=True):
     name = st.selectbox("Dataset", list(datasets), key="ex_dataset")
-    dates = st.date_input("Date range (UTC, inclusive)", value=(today - timedelta(days=30), today),
-                          key="ex_dates", max_value=today)
+    # Default: the last 30 days, or the 30 days up to the dataset's newest row (one range per dataset).
+    start, end, window = recent.export_range(name, 30)
+    dates = st.date_input("Date range (UTC, inclusive)", value=(start, end), key=f"ex_dates_{name}",
+                          max_value=today)
+    components.anchored_note(f"{name} rows", 30, window)
     filters = {}
     if datasets[name]:
         with st.container(horizontal=True):

@@ -7,6 +7,7 @@ from dashboard import actions, components, data, forms
 EDITABLE = ["term", "weight", "enabled", "negative", "whole_word"]
 
 st.title("Keywords")
+components.show_flash()  # the confirmation the last action left before its st.rerun()
 st.caption("A lead matches when a positive keyword occurs and no negative one does; its score is the "
            "sum of matched weights, halved for every day of age. Learned weights come from which "
            "leads converted (hourly learn job).")
@@ -46,7 +47,7 @@ with st.container(horizontal=True):
                                                              .str.to_lowercase().to_list()))
         n = actions.save_keywords(forms.clean_keywords(edited_keywords), removed)
         st.session_state.pop("kw_editor", None)
-        st.toast(f"Saved {n} keywords" + (f", removed {len(removed)}" if removed else ""))
+        components.flash(f"Saved {n} keywords" + (f", removed {len(removed)}" if removed else ""))
         st.rerun()
     preview = st.button("Preview ranking", icon=":material/preview:", disabled=bool(problems),
                         help="How today's leads would rank with the edited weights (nothing is saved)")
@@ -63,12 +64,12 @@ else:
         if st.button("Accept suggestion"):
             actions.accept_suggestions([term])
             st.session_state.pop("kw_editor", None)
-            st.toast(f"Accepted the learned weight for {term}")
+            components.flash(f"Accepted the learned weight for {term}")
             st.rerun()
         if st.button("Accept all suggestions"):
             n = actions.accept_suggestions(None)
             st.session_state.pop("kw_editor", None)
-            st.toast(f"Accepted {n} learned weights")
+            components.flash(f"Accepted {n} learned weights")
             st.rerun()
 
 if preview:

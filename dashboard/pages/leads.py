@@ -12,6 +12,7 @@ STATUS_ACTIONS = [  # (button label, status): labels are stable (the e2e test cl
 ]
 
 st.title("Leads inbox")
+components.show_flash()  # the confirmation the last action left before its st.rerun()
 
 with st.sidebar:
     st.subheader("Lead filters")
@@ -56,7 +57,7 @@ if selected_ids:
                     try:
                         actions.set_lead_status(selected_ids, to_status.value)
                         st.session_state.pop("inbox", None)  # row numbers now point at other leads
-                        st.toast(f"{len(selected_ids)} leads marked {to_status.value}")
+                        components.flash(f"{len(selected_ids)} leads marked {to_status.value}")
                         st.rerun()
                     except actions.Unavailable as exc:
                         components.unavailable("Status changes", exc.module)
@@ -86,7 +87,7 @@ with st.container(border=True):
             if st.button(label, key=f"one_{to_status}", disabled=lead["status"] == to_status.value):
                 try:
                     actions.set_lead_status([lead_id], to_status.value)
-                    st.toast(f"Lead marked {to_status.value}")
+                    components.flash(f"Lead marked {to_status.value}")
                     st.rerun()
                 except actions.Unavailable as exc:
                     components.unavailable("Status changes", exc.module)
@@ -104,7 +105,7 @@ with st.container(border=True):
         if st.form_submit_button("Save note"):
             try:
                 actions.set_lead_note(lead_id, note.strip())
-                st.toast("Note saved")
+                components.flash("Note saved")
                 st.rerun()
             except actions.Unavailable as exc:
                 components.unavailable("Notes", exc.module)

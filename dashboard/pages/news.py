@@ -1,7 +1,7 @@
 """News: a searchable table, sentiment over time per ticker, and story clusters with sources."""
 import streamlit as st
 
-from dashboard import charts, components, data
+from dashboard import charts, components, data, recent
 
 st.title("News")
 
@@ -11,7 +11,9 @@ with st.sidebar:
     ticker = st.text_input("Ticker", key="news_ticker", max_chars=12).strip().upper()
     days = st.select_slider("Window (days)", options=[1, 3, 7, 30, 90, 365], value=7, key="news_days")
 
-found = data.search_news(text, ticker, days)
+window = recent.news_window(days)  # the last `days`, or the `days` up to the newest story
+components.anchored_note("stories", days, window)
+found = data.search_news(text, ticker, window.since)
 st.subheader(f"Latest stories ({found.height} shown, newest first)")
 if found.is_empty():
     if text or ticker:
@@ -33,17 +35,18 @@ else:
     )
 
 st.subheader("Sentiment over time per ticker")
-tickers = data.news_tickers(max(days, 7))
+chart_since = recent.at_least(window, days=7)  # a sentiment line needs a few days
+tickers = data.news_tickers(chart_since)
 chosen = st.multiselect("Tickers", tickers, default=([ticker] if ticker in tickers else tickers[:3]),
                         key="news_chart_tickers", max_selections=8)
-series = data.sentiment_by_ticker(chosen, max(days, 7))
+series = data.sentiment_by_ticker(chosen, chart_since)
 if series.is_empty():
     components.empty_state("Pick tickers mentioned in the news to chart their daily sentiment.")
 else:
     st.plotly_chart(charts.sentiment_lines(series), width="stretch")
 
 st.subheader("Story clusters")
-clusters = data.news_clusters(days)
+clusters = data.news_clusters(window.since)
 if clusters.is_empty():
     components.empty_state("No story was told by more than one source in this window.")
 else:

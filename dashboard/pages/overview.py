@@ -1,7 +1,7 @@
 """Overview: today's numbers with sparklines, what needs attention, news volume per day."""
 import streamlit as st
 
-from dashboard import charts, components, data
+from dashboard import charts, components, data, recent
 
 st.title("Overview")
 kpi = data.overview()
@@ -46,7 +46,11 @@ for post in alerts["bad_posts"].iter_rows(named=True):
     st.error(f"{post['n']} Discord post(s) are **{post['status']}** — {advice}.", icon=":material/error:")
 
 st.subheader("News volume and sentiment")
-if kpi["news_today"] == 0 and series["news"].sum() == 0:
+quiet = recent.news_window(30) if kpi["news_today"] == 0 and series["news"].sum() == 0 else None
+if quiet is not None and quiet.anchored:  # older news only: chart the 30 days up to the newest story
+    components.anchored_note("news", 30, quiet)
+    st.plotly_chart(charts.news_volume(recent.news_daily(quiet)), width="stretch")
+elif quiet is not None:
     components.empty_state("No news yet — the news job runs every 10 minutes; start it with "
                            "`python -m jobs up` or run it now from the Jobs page.")
 else:

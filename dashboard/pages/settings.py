@@ -6,6 +6,7 @@ from core.config import check_settings, masked_report
 from dashboard import actions, components, data, forms
 
 st.title("Settings")
+components.show_flash()  # the confirmation the last action left before its st.rerun()
 settings = data.current_settings()
 
 st.subheader("Configuration check")
@@ -38,7 +39,7 @@ for problem in wl_problems:
 if st.button("Save watchlist", disabled=bool(wl_problems), icon=":material/save:"):
     actions.set_watchlist(dict(zip(symbols, [n or None for n in watch["name"].to_list()])))
     st.session_state.pop("wl_editor", None)
-    st.toast(f"Saved {len(symbols)} symbols")
+    components.flash(f"Saved {len(symbols)} symbols")
     st.rerun()
 
 st.subheader("Feeds and subreddits")
@@ -53,9 +54,11 @@ else:
         enabled = feeds.filter(pl.col("url") == url)["enabled"][0]
         if st.button("Disable" if enabled else "Enable", key="feed_toggle"):
             actions.set_feed_enabled(url, not enabled)
+            components.flash(f"Feed {'disabled' if enabled else 'enabled'}: {url}")
             st.rerun()
         if st.button("Remove feed", key="feed_remove"):
             actions.remove_feed(url)
+            components.flash(f"Feed removed: {url}")
             st.rerun()
 
 with st.form("add_feed", clear_on_submit=True):
@@ -71,7 +74,7 @@ with st.form("add_feed", clear_on_submit=True):
         if not feed_problems:
             added = actions.add_feed(url.strip(), kind, name.strip() or url.strip(), platform)
             if added:
-                st.toast("Feed added")
+                components.flash("Feed added")
                 st.rerun()
             st.warning("That URL is already a feed.")
 

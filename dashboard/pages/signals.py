@@ -1,13 +1,18 @@
-"""Signals: today's ranking, one symbol's chart with indicators, weights and the equity curve."""
+"""Signals: the latest ranking, one symbol's chart with indicators, weights and the equity curve."""
 import streamlit as st
 
-from dashboard import charts, components, data
+from dashboard import charts, components, data, recent
 
 st.title("Signals")
 ranking = data.latest_signals(50)
 if ranking.is_empty():
-    components.empty_state("No signals yet — the learn job computes them hourly from daily bars; run "
-                           "'prices_daily' and then 'learn' from the Jobs page.")
+    bars = recent.daily_bars()
+    if bars:
+        components.empty_state(f"No signals yet, although the store holds {bars} daily bars — the learn "
+                               "job computes them hourly; run 'learn' from the Jobs page.")
+    else:
+        components.empty_state("No signals yet — the learn job computes them hourly from daily bars; run "
+                               "'prices_daily' and then 'learn' from the Jobs page.")
     st.stop()
 
 with st.sidebar:
@@ -15,7 +20,13 @@ with st.sidebar:
     symbol = st.selectbox("Symbol", ranking["symbol"].to_list(), key="sig_symbol")
     days = st.select_slider("Lookback (days)", options=[30, 90, 180, 365, 730], value=180, key="sig_days")
 
-st.subheader("Today's signals, strongest first")
+st.subheader("Latest signals, strongest first")
+latest = recent.signals_window(7)
+if latest.anchored:
+    st.info(f"No signals in the last 7 days — showing the most recent ones "
+            f"(newest: {latest.newest:%Y-%m-%d}). Signals follow the daily bars: run 'prices_daily' "
+            "and then 'learn' from the Jobs page.",
+            icon=":material/history:")
 st.dataframe(
     ranking, hide_index=True, height=280,
     column_order=["symbol", "day", "composite", "trend", "reversion", "sentiment", "volume"],
@@ -26,8 +37,15 @@ st.dataframe(
                       for c in ["composite", "trend", "reversion", "sentiment", "volume"]}},
 )
 
-view = data.symbol_view(symbol, days)
+window = recent.bars_window(symbol, days)  # the last `days`, or the `days` up to the newest bar
+view = data.symbol_view(symbol, window.since)
 st.subheader(f"{symbol}: price, indicators, volume and news sentiment")
+components.anchored_note(f"daily bars of {symbol}", days, window)
+n_bars = recent.daily_bars(symbol)
+if 0 < n_bars < recent.WARMUP_BARS:
+    st.warning(f"Only {n_bars} daily bar{'s' if n_bars > 1 else ''} of {symbol}: the trend component "
+               f"needs {recent.WARMUP_BARS} bars of indicator warm-up (MACD 12/26/9), so until then its "
+               "signal rests on sentiment, volume and (from bar 20) reversion.", icon=":material/hourglass:")
 if view["bars"].is_empty():
     components.empty_state(f"No daily bars for {symbol} yet — run the 'prices_daily' job.")
 else:

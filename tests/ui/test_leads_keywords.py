@@ -88,7 +88,7 @@ def test_accept_all_suggestions_sets_learned_weights(settings, seeded_store):
     at = make_app(settings, KEYWORDS)
     next(b for b in at.button if b.label == "Accept all suggestions").click().run()
     no_exceptions(at)
-    assert any("Accepted 8 learned weights" in t.value for t in at.toast)
+    assert any("Accepted 8 learned weights" in s.value for s in at.success)  # shown after the rerun
     with seeded_store.read() as con:
         diff = con.execute("SELECT count(*) FROM keywords k JOIN learned_weights l USING (term) "
                            "WHERE k.weight <> l.suggested_weight").fetchall()[0][0]

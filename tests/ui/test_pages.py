@@ -82,7 +82,11 @@ def test_discord_preview_confirm_records_dry_run(settings, seeded_store):
     at = make_app(settings, "pages/discord.py")
     no_exceptions(at)
     assert any("Dry run" in i.value for i in at.info)
-    assert at.text  # the embed preview is rendered as text
+    rendered = [m.value for m in at.markdown]
+    assert any("[open](https://example.com/lead/" in v for v in rendered)  # links rendered, as in Discord
+    assert not any("[open](" in t.value for t in at.text)  # never shown as raw text
+    assert not any(m.allow_html for m in at.markdown)
+    assert "Raw JSON" in [e.label for e in at.expander]
     at.button(key="dc_post").click().run()
     at.button(key="dc_confirm").click().run()
     no_exceptions(at)
