@@ -6,7 +6,8 @@ so a poll that brings nothing new costs a lookup, not a scoring pass; a well-for
 whose entries are all known is not even given to feedparser (``_unchanged_documents``). The
 database still has the last word (``ON CONFLICT DO NOTHING``), so two racing runs cannot
 duplicate a row. Network I/O never happens while a store connection is open: validators are
-loaded, the connection closes, the fetch runs, then the writes open their own connections.
+loaded, the connection closes, the fetch runs, then the writes open their own connections;
+the new validators are saved last, once the rows they vouch for are stored.
 """
 from __future__ import annotations
 
@@ -281,7 +282,11 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
         rows = [r for r in rows if r["url"] in due]
         if not rows:
             return SourceCounts(reasons=reasons)
-    results = _run_async(_fetch_all(store, settings, [r["url"] for r in rows]))
+    from core.store.http_cache import StoreValidatorCache
+
+    validators = StoreValidatorCache(store)
+    validators.load([r["url"] for r in rows])  # short read; closed before any request goes out
+    results = _run_async(_fetch_all(settings, [r["url"] for r in rows], validators))
     documents: list[Document] = []
     outcome: dict[str, tuple[bool, int, str | None]] = {}  # url -> (ok, new, error)
     for row, res in zip(rows, results):
@@ -305,6 +310,9 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
             outcome[doc.url] = (o.status != "error", o.counts.new, o.reason if o.status == "error" else None)
         counts = report.counts
         counts.reasons = reasons + counts.reasons
+    # ETags / Last-Modified only once the documents' rows are stored: saved earlier, a failed
+    # store (busy past its wait, a crash) would turn the next poll into a 304 and lose them.
+    validators.flush()
     _record_health(health, store, settings, outcome, now)
     return counts
 
@@ -329,17 +337,12 @@ def _record_health(health, store: Store, settings, outcome: dict, now: datetime)
             log.warning("could not record source health", extra={"source": url}, exc_info=True)
 
 
-async def _fetch_all(store: Store, settings, urls: list[str]):
+async def _fetch_all(settings, urls: list[str], validators):
+    """The network part alone: no store connection is open while it runs."""
     from core.sources.http import HttpClient
-    from core.store.http_cache import StoreValidatorCache
 
-    validators = StoreValidatorCache(store)
-    validators.load(urls)  # short read; closed before any request goes out
-    try:
-        async with HttpClient(settings, validators=validators) as http:
-            return await http.fetch_many(urls)
-    finally:
-        validators.flush()  # after the network part, its own short write
+    async with HttpClient(settings, validators=validators) as http:
+        return await http.fetch_many(urls)
 
 
 def _run_async(coro):
