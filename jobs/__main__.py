@@ -26,11 +26,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pydantic import ValidationError
+
     from core.log import setup_logging
+    from core.store import StoreBusy
+    from jobs.registry import RegistryError
 
     args = build_parser().parse_args(argv)
     setup_logging(args.log_level)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except ValidationError as exc:  # a bad SIGNALDESK_* setting: name it, never echo its value
+        print(_settings_problems(exc), file=sys.stderr)
+        return 1
+    except (StoreBusy, RegistryError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _settings_problems(exc) -> str:
+    lines = ["The settings could not be read:"]
+    for err in exc.errors():
+        name = ".".join(str(x) for x in err.get("loc", ())) or "?"
+        lines.append(f"  - SIGNALDESK_{name.upper()}: {err.get('msg', 'invalid')}")
+    lines.append("Run `python -m jobs check-config` to see every setting.")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -126,8 +126,15 @@ def load_registry(ref: str | None, settings=None) -> dict[str, JobSpec]:
     if not ref:
         return default_registry(settings)
     module_name, _, attr = ref.partition(":")
-    obj = getattr(importlib.import_module(module_name), attr or "registry")
+    try:
+        obj = getattr(importlib.import_module(module_name), attr or "registry")
+    except (ImportError, AttributeError) as exc:
+        raise RegistryError(f"cannot load the job registry {ref!r}: {exc}") from exc
     registry = obj(settings) if callable(obj) else obj
     if not isinstance(registry, dict) or not all(isinstance(v, JobSpec) for v in registry.values()):
-        raise TypeError(f"{ref} is not a dict of JobSpec")
+        raise RegistryError(f"{ref} is not a dict of JobSpec")
     return registry
+
+
+class RegistryError(TypeError):
+    """``--registry`` names something that is not a job registry (said in words)."""

@@ -1,0 +1,51 @@
+"""The command line answers bad input with a readable message and an exit status, never a
+Python traceback; every command (and every ``post`` action) has working ``--help``."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jobs.__main__ import build_parser
+
+pytestmark = pytest.mark.timeout(60)
+REPO = Path(__file__).resolve().parents[2]
+COMMANDS = ["bot", "check-config", "export", "import-parquet", "list", "once", "post", "replay",
+            "request", "rescore", "run", "seed", "up"]
+
+
+@pytest.mark.parametrize("argv", [[c, "--help"] for c in COMMANDS]
+                         + [["post", a, "--help"] for a in ("digest", "leads", "check", "retry", "history")])
+def test_every_command_has_help(argv, capsys):
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(argv)
+    assert stop.value.code == 0
+    assert "usage: python -m jobs" in capsys.readouterr().out
+
+
+def _cli(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALDESK_")}
+    base.update({"SIGNALDESK_DATA_DIR": str(tmp_path / "var"), "SIGNALDESK_OFFLINE": "true",
+                 "PYTHONPATH": str(REPO)}, **env)
+    # cwd is the temp folder: no .env file of the checkout is read
+    return subprocess.run([sys.executable, "-m", "jobs", "--log-level", "ERROR", *args], cwd=tmp_path,
+                          env=base, capture_output=True, text=True, timeout=50)
+
+
+def test_bad_setting_is_named_not_a_traceback(tmp_path):
+    out = _cli(["list"], tmp_path, SIGNALDESK_HTTP_TIMEOUT_S="soon",
+               SIGNALDESK_DISCORD_WEBHOOK_URL="https://discord.com/api/webhooks/1/hush-hush-token")
+    assert out.returncode == 1
+    text = out.stdout + out.stderr
+    assert "Traceback" not in text
+    assert "SIGNALDESK_HTTP_TIMEOUT_S" in text and "check-config" in text
+    assert "hush-hush-token" not in text
+
+
+def test_unloadable_registry_is_a_message(tmp_path):
+    out = _cli(["list", "--registry", "no_such_module:registry"], tmp_path)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr and "no_such_module" in out.stderr
