@@ -42,7 +42,7 @@ def digest_data(store: Store, now: datetime | None = None, n_signals: int = 10,
             "  row_number() OVER (PARTITION BY job ORDER BY started_at DESC) AS rn FROM job_runs) "
             "SELECT r.job, r.status AS last_status, r.started_at AS last_started_at, r.error AS last_error, "
             "  (SELECT max(coalesce(finished_at, started_at)) FROM job_runs j "
-            "     WHERE j.job = r.job AND j.status = 'ok') AS last_success_at, "
+            "     WHERE j.job = r.job AND j.status IN ('ok', 'partial')) AS last_success_at, "
             "  (SELECT count(*) FROM job_runs j WHERE j.job = r.job AND j.status = 'failed' "
             "     AND j.started_at >= ?) AS failures_24h "
             "FROM ranked r WHERE rn = 1 ORDER BY r.job",

@@ -56,3 +56,17 @@ def test_digest_dry_run_is_ok(store, settings):
     out, _ = _run_digest(store, settings)
     assert out.status == RunStatus.OK and out.counts["dry_run"] is True
     assert out.counts["posts"] == {"preview": 1}
+
+
+def test_digest_health_counts_a_partial_run_as_a_success(store):
+    from datetime import datetime
+
+    from core.store.digest import digest_data
+
+    started = datetime(2026, 11, 26, 9, 0)
+    job_runs.start_run(store, "r1", "news", "schedule", started)
+    job_runs.finish_run(store, "r1", RunStatus.PARTIAL.value, datetime(2026, 11, 26, 9, 1),
+                        counts={"rejected": 1})
+    health = {h["job"]: h for h in digest_data(store, now=datetime(2026, 11, 26, 12)).health}
+    assert health["news"]["last_status"] == "partial"
+    assert health["news"]["last_success_at"] == datetime(2026, 11, 26, 9, 1)
