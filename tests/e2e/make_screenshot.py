@@ -20,7 +20,7 @@ from pathlib import Path
 
 from core.models import utcnow
 from core.seed import seed_if_empty
-from core.store import Store, keywords, synthetic
+from core.store import Store, keywords, signals, synthetic
 from tests.conftest import REPO
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, e2e_settings_for, open_page, start_dashboard
 
@@ -29,8 +29,11 @@ def build_store(data_dir: Path):
     settings = e2e_settings_for(data_dir)
     store = Store.from_settings(settings)
     seed_if_empty(store, settings)
-    # fill() brings its own keyword table (and learned weights for it): make room for it
+    # fill() brings its own keyword table (and learned weights for it) and its own signal
+    # weights: make room for them (the seed computed weights from the sample's AAPL bars)
     keywords.delete_keywords(store, keywords.list_keywords(store)["term"].to_list())
+    signals.replace_signals(store, signals.signal_history(store, "AAPL").clear(),
+                            signals.signal_weights(store).clear())
     synthetic.fill(store, utcnow(), news=900, leads=120, n_symbols=8, years=1, news_days=30, lead_days=30)
     return settings
 
