@@ -10,16 +10,20 @@ Baselines, in the same run on the same synthetic bars:
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import polars as pl
 import talib
 
-from core.signals import compute, indicators
-from core.signals.indicators import INDICATOR_COLUMNS
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `make bench` runs bench/x.py as a script
+
+from core.signals import compute, indicators  # noqa: E402
+from core.signals.indicators import INDICATOR_COLUMNS  # noqa: E402
 
 
 def synthetic_bars(n_symbols: int, n_days: int, seed: int = 0) -> pl.DataFrame:
