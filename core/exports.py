@@ -91,7 +91,12 @@ def read_export(path: str | Path, schema: dict[str, pl.DataType] | None = None) 
         return restore_types(frame, schema) if schema else frame
     else:
         frame = pl.read_parquet(path)
-    return frame.select(list(schema)) if schema else frame
+    if not schema:
+        return frame
+    # an export from before a migration added columns (e.g. 060: job_runs.pid, .attempts)
+    missing = [pl.lit(None, dtype).alias(name) for name, dtype in schema.items()
+               if name not in frame.columns]
+    return frame.with_columns(missing).select(list(schema)) if missing else frame.select(list(schema))
 
 
 # ------------------------------------------------------------------ atomic files
