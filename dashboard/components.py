@@ -88,19 +88,37 @@ def anchored_note(what: str, days: int, win) -> None:
 
 
 FLASH_KEY = "flash_message"
+FLASH_S = 5.0  # a confirmation stays for the reruns of this many seconds (at least one run)
 
 
-def flash(message: str) -> None:
+def flash(message: str, now: float | None = None) -> None:
     """Remember a confirmation for the next run: a toast followed by ``st.rerun()`` is lost
-    (Streamlit 1.67), so the message waits in session_state and ``show_flash`` shows it."""
-    st.session_state[FLASH_KEY] = message
+    (Streamlit 1.67), so the message waits in session_state and ``show_flash`` shows it.
+    A plain dict, so it survives a module reload."""
+    until = (time.monotonic() if now is None else now) + FLASH_S
+    st.session_state[FLASH_KEY] = {"message": message, "until": until, "shown": False}
 
 
-def show_flash() -> None:
-    """Show (once) and forget the confirmation an action left before its rerun."""
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
+def flash_due(item: dict | None, now: float) -> bool:
+    """Whether a run at ``now`` shows ``item``: always the first time, then until it expires.
+
+    Why not exactly once: the run after ``st.rerun()`` can itself be cut short by a rerun the
+    browser asks for, and a message popped by a run that never reached the browser would be
+    lost again. Showing it for a few seconds of runs avoids that.
+    """
+    return bool(item) and (not item["shown"] or now < item["until"])
+
+
+def show_flash(now: float | None = None) -> None:
+    """Show the confirmation the last action left before its rerun; forget it once expired."""
+    item = st.session_state.get(FLASH_KEY)
+    if not isinstance(item, dict):
+        return
+    if flash_due(item, time.monotonic() if now is None else now):
+        item["shown"] = True
+        st.success(item["message"], icon=":material/check_circle:")
+    else:
+        del st.session_state[FLASH_KEY]
 
 
 def table(frame, empty: str, column_config: dict | None = None, *, all_clear: bool = False) -> bool:

@@ -59,9 +59,10 @@ def test_marking_a_lead_contacted_writes_one_lead_event(page, dashboard):
     track_runs(page)
     page.get_by_role("button", name="Contacted", exact=True).click()
     wait_runs(page)
-    # What the operator sees: the lead left the "new" inbox (a toast says so too, but a toast
-    # followed by st.rerun is not reliably shown, so the test does not depend on it).
+    # What the operator sees: the lead left the "new" inbox, and the confirmation (kept in
+    # session_state across the rerun, not a toast that the rerun would lose) is shown.
     expect(page.get_by_text(title, exact=True)).to_have_count(0)
+    expect(page.get_by_test_id("stAlert").filter(has_text="Lead marked contacted")).to_be_visible()
     no_exception(page)
 
     after = export_q.read_rows(store, "lead_events")

