@@ -141,12 +141,9 @@ def unavailable(section: str, module: str) -> None:
 
 
 def stale_job_warning(job: dict) -> None:
-    if job["last_success"] is None:
-        text = f"Job **{job['job']}** has not succeeded yet — see the Jobs page (or run it now)."
-    else:
-        text = (f"Job **{job['job']}** is stale: last success {job['last_success']:%Y-%m-%d %H:%M} UTC, "
-                f"more than {job['threshold_s'] / 3600:.1f} h ago.")
-    st.warning(text, icon=":material/schedule:")
+    """One stale job, in the words of ``jobs.status.StaleJob.reason``."""
+    st.warning(f"Job **{job['job']}** is stale — {job['reason'].split(': ', 1)[-1]}. "
+               "See the Jobs page (or run it now).", icon=":material/schedule:")
 
 
 def fmt_pct(value: float | None) -> str:

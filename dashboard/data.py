@@ -74,27 +74,21 @@ def overview() -> dict:
 
 
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
-def _alerts(path: str, now: datetime, stale_after_s: float, thresholds: tuple,
-            scheduled: tuple | None) -> dict:
-    return views.alerts(store(), now, stale_after_s, dict(thresholds),
-                        list(scheduled) if scheduled is not None else None)
+def _alerts(path: str, now: datetime) -> dict:
+    out = views.alerts(store(), now)
+    status = optional("jobs.status")
+    stale = status.stale_jobs(store(), current_settings(), now) if status else []
+    out["stale_jobs"] = pl.DataFrame(
+        [{"job": j.job, "last_success": j.last_success_at, "age_s": j.age_s,
+          "threshold_s": j.threshold_s, "reason": j.reason} for j in stale],
+        schema={"job": pl.String, "last_success": pl.Datetime("us"), "age_s": pl.Float64,
+                "threshold_s": pl.Float64, "reason": pl.String})
+    return out
 
 
 def alerts() -> dict:
-    s = current_settings()
-    thresholds, scheduled = _stale_rules()
-    return _alerts(_key(), now_minute(), s.stale_after_s, thresholds, scheduled)
-
-
-def _stale_rules() -> tuple[tuple, tuple | None]:
-    """(job -> stale threshold pairs, jobs whose schedule is on) from the job registry."""
-    registry = optional("jobs.registry")
-    if registry is None:
-        return (), None
-    s = current_settings()
-    specs = registry.default_registry(s).values()
-    return (tuple((j.name, j.stale_threshold_s(s)) for j in specs),
-            tuple(j.name for j in specs if j.schedule_text(s).strip().lower() != "off"))
+    """Stale jobs (the runner's own rule), paused sources, failed or unknown posts."""
+    return _alerts(_key(), now_minute())
 
 
 # ---------------------------------------------------------------- news

@@ -106,41 +106,17 @@ def job_last_runs(store: Store, now: datetime) -> pl.DataFrame:
         return _job_last_runs(con, now)
 
 
-def alerts(store: Store, now: datetime, stale_after_s: float,
-           thresholds: dict[str, float] | None = None, scheduled: list[str] | None = None) -> dict:
-    """What needs the operator: stale jobs, paused sources, failed or unknown posts.
-
-    A job is stale when its last success is older than its threshold (``thresholds[job]``,
-    else ``stale_after_s``). With ``scheduled`` (the jobs whose schedule is not 'off'), only
-    those are judged, and a scheduled job that never succeeded is stale too.
-    """
-    thresholds = thresholds or {}
-    jobs, limits = list(thresholds), [float(v) for v in thresholds.values()]
+def alerts(store: Store, now: datetime) -> dict:
+    """What needs the operator besides stale jobs (``jobs.status.stale_jobs`` owns that rule):
+    paused sources, and failed or unknown posts."""
     with store.read() as con:
-        stale = con.sql(
-            """
-            WITH runs AS (
-                SELECT job, max(started_at) FILTER (WHERE status IN ('ok', 'partial')) AS last_success,
-                       max(started_at) AS last_run
-                FROM job_runs GROUP BY job),
-            judged AS (
-                SELECT coalesce(r.job, s.job) AS job, r.last_success, r.last_run
-                FROM runs r FULL OUTER JOIN (SELECT unnest(?::VARCHAR[]) AS job) s ON s.job = r.job
-                WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], coalesce(r.job, s.job)))
-            SELECT job, last_success, last_run,
-                   coalesce(list_extract(?::DOUBLE[], list_position(?::VARCHAR[], job)), ?) AS threshold_s
-            FROM judged
-            WHERE last_success IS NULL
-               OR last_success < CAST(? AS TIMESTAMP) - to_microseconds(CAST(threshold_s * 1e6 AS BIGINT))
-            ORDER BY job
-            """, params=[scheduled or [], scheduled, scheduled, limits, jobs, float(stale_after_s), now]).pl()
         paused = con.sql(
             "SELECT source, paused_until, consecutive_failures, last_error FROM source_state "
             "WHERE paused_until > ? ORDER BY paused_until DESC LIMIT 50", params=[now]).pl()
         posts = con.sql(
             "SELECT status, count(*) AS n FROM posts WHERE status IN ('failed', 'unknown') GROUP BY status "
             "ORDER BY status").pl()
-    return {"stale_jobs": stale, "paused_sources": paused, "bad_posts": posts}
+    return {"paused_sources": paused, "bad_posts": posts}
 
 
 def search_news(store: Store, text: str | None = None, ticker: str | None = None,

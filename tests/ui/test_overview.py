@@ -14,10 +14,27 @@ def test_overview_shows_kpis_alerts_and_chart(settings, seeded_store):
     # the synthetic store has a paused source and failed posts: both surface as alerts
     assert any("r/slavelabour" in w.value for w in at.warning)
     assert any("failed" in e.value for e in at.error)
-    # stale: a scheduled job that never ran is flagged; jobs whose schedule is 'off' are not
-    warnings = " ".join(w.value for w in at.warning)
-    assert "prices_intraday" in warnings and "export" not in warnings and "news" not in warnings
     assert at.get("plotly_chart")
+
+
+@pytest.mark.timeout(60)
+def test_stale_jobs_follow_the_runners_rule(settings, store):
+    """A job whose last success is older than its threshold is flagged; one that never ran (the
+    runner may not have started) and one that is off are not: the same rule as `jobs list`."""
+    from datetime import timedelta
+
+    from core.models import utcnow
+
+    long_ago = utcnow() - timedelta(hours=30)
+    with store.write() as con:
+        con.execute("INSERT INTO job_runs (run_id, job, started_at, finished_at, status) "
+                    "VALUES ('r1', 'news', ?, ?, 'ok'), ('r2', 'export', ?, ?, 'ok')",
+                    [long_ago, long_ago, long_ago, long_ago])
+    at = make_app(settings)
+    no_exceptions(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Job **news** is stale" in warnings and "last success 30.0 h ago" in warnings
+    assert "export" not in warnings and "prices_daily" not in warnings
 
 
 @pytest.mark.timeout(60)
