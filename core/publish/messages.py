@@ -192,8 +192,13 @@ _DIGEST_EMBED_BUDGET = EMBED_TOTAL_MAX // 3 - 10  # three embeds always fit one 
 def digest_embeds(signals: Iterable[dict], leads: Iterable[dict], health: Iterable[dict],
                   day: date) -> list[dict]:
     """Top signals (with sentiment), top new leads and job health as three embeds."""
+    signals = list(signals)[:10]
+    days = sorted({_day(r.get("day")) for r in signals if r.get("day")})
+    signal_day = days[-1] if days else day.isoformat()
+    sig_title = f"Top signals · {signal_day}" + (
+        " (latest available)" if signal_day != day.isoformat() else "")
     sig_fields = []
-    for r in list(signals)[:10]:
+    for r in signals:
         sig_fields.append({
             "name": truncate(f"{safe(r.get('symbol'))} {_arrow(r.get('composite'))}", 256) or "?",
             "value": f"composite {_num(r.get('composite'))} · sentiment {_num(r.get('sentiment'))}",
@@ -218,7 +223,7 @@ def digest_embeds(signals: Iterable[dict], leads: Iterable[dict], health: Iterab
             value += f"\n{safe_cut(r.get('last_error'), 200)}"
         job_fields.append({"name": safe_cut(r.get("job"), 256, "?"), "value": value, "inline": False})
     embeds = [
-        {"title": f"Top signals · {day.isoformat()}", "color": GREEN, "fields": sig_fields,
+        {"title": sig_title, "color": GREEN, "fields": sig_fields,
          "description": "" if sig_fields else "No signals computed yet."},
         {"title": "Top new leads", "color": BLURPLE, "fields": lead_fields,
          "description": "" if lead_fields else "No new leads."},

@@ -108,6 +108,14 @@ def test_digest_empty_store_still_says_something():
                                                   "No job runs recorded."]
 
 
+def test_digest_names_the_day_of_its_signals():
+    old = [{"symbol": "AAPL", "composite": 0.4, "day": date(2020, 11, 6)}]
+    today = [{"symbol": "AAPL", "composite": 0.4, "day": date(2026, 11, 26)}]
+    assert m.digest_embeds(old, [], [], date(2026, 11, 26))[0]["title"] == \
+        "Top signals · 2020-11-06 (latest available)"
+    assert m.digest_embeds(today, [], [], date(2026, 11, 26))[0]["title"] == "Top signals · 2026-11-26"
+
+
 def test_idempotency_key_depends_on_kind_item_and_target_only():
     k = idempotency_key("lead", "a", "webhook:1")
     assert k == idempotency_key("lead", "a", "webhook:1")
