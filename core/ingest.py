@@ -11,8 +11,6 @@ the new validators are saved last, once the rows they vouch for are stored.
 """
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +18,7 @@ from datetime import datetime
 import polars as pl
 
 from core import sentiment
+from core.aio import run_sync
 from core.dedup import cluster_id, item_id
 from core.keywords import KeywordMatcher, lead_score
 from core.models import LEAD_SCHEMA, NEWS_SCHEMA, NewsItem, SocialPost, SourceCounts, utcnow
@@ -286,7 +285,7 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
 
     validators = StoreValidatorCache(store)
     validators.load([r["url"] for r in rows])  # short read; closed before any request goes out
-    results = _run_async(_fetch_all(settings, [r["url"] for r in rows], validators))
+    results = run_sync(_fetch_all(settings, [r["url"] for r in rows], validators))
     documents: list[Document] = []
     outcome: dict[str, tuple[bool, int, str | None]] = {}  # url -> (ok, new, error)
     for row, res in zip(rows, results):
@@ -343,13 +342,3 @@ async def _fetch_all(settings, urls: list[str], validators):
 
     async with HttpClient(settings, validators=validators) as http:
         return await http.fetch_many(urls)
-
-
-def _run_async(coro):
-    """asyncio.run, also from a thread that already runs a loop (e.g. inside a scheduler)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()

@@ -12,7 +12,8 @@ import aiohttp
 import discord
 
 from core.publish import deliver as dl
-from core.publish.ledger import DRY_RUN_REASON, run_sync
+from core.aio import run_sync
+from core.publish.ledger import DRY_RUN_REASON
 
 
 def check_discord(settings) -> tuple[bool, str]:

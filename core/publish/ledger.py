@@ -12,8 +12,6 @@ them alone unless their keys are named explicitly.
 """
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import hashlib
 import json
 import logging
@@ -24,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from core.aio import run_sync
 from core.models import PostStatus, utcnow
 from core.publish import deliver as dl
 from core.publish import messages as msg
@@ -89,16 +88,6 @@ def target_label(settings) -> str:
 
 def idempotency_key(kind: str, item_id: str, target: str) -> str:
     return hashlib.sha256(f"{kind}\x1f{item_id}\x1f{target}".encode()).hexdigest()[:40]
-
-
-def run_sync(coro):
-    """Run a coroutine from sync code, also when the caller's thread already runs a loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
 
 
 # ---- public operations --------------------------------------------------------------------
