@@ -9,6 +9,7 @@ plain reason instead of entries.
 from __future__ import annotations
 
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 import zlib
@@ -38,6 +39,21 @@ class FeedResult:
     @property
     def entries_seen(self) -> int:
         return len(self.items) + len(self.rejected)
+
+
+def json_list(body: bytes, key: str, missing: str, out: FeedResult,
+              encoding: str = "utf-8") -> list | None:
+    """``body`` as JSON and the list under ``key``; None with ``out.error`` set when it isn't."""
+    try:
+        data = json.loads(body.decode(encoding))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        out.error = f"not JSON: {str(exc)[:120]}"
+        return None
+    found = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(found, list):
+        out.error = missing
+        return None
+    return found
 
 
 def parse_feed(body: bytes, headers: dict | None, *, source: str, kind: Kind,

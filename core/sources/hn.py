@@ -8,12 +8,11 @@ hnrss feed adapter uses, so one story polled through both sources is one row.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 from core.models import SocialPost, to_naive_utc
-from core.sources.feeds import FeedResult
+from core.sources.feeds import FeedResult, json_list
 from core.sources.text import AUTHOR_MAX, SUMMARY_MAX, TITLE_MAX, clean_url, plain_text
 
 API = "https://hn.algolia.com/api/v1/search_by_date"
@@ -28,14 +27,8 @@ def build_query(query: str, *, tags: str = "story", hits_per_page: int = 50) -> 
 def parse_search(body: bytes, *, source: str = "hn search") -> FeedResult:
     """Algolia search JSON -> posts; a broken answer gives a reason, not an exception."""
     out = FeedResult(source=source)
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        out.error = f"not JSON: {str(exc)[:120]}"
-        return out
-    hits = data.get("hits") if isinstance(data, dict) else None
-    if not isinstance(hits, list):
-        out.error = "no 'hits' list in the answer (not an Algolia search response)"
+    hits = json_list(body, "hits", "no 'hits' list in the answer (not an Algolia search response)", out)
+    if hits is None:
         return out
     for hit in hits:
         if not isinstance(hit, dict) or not str(hit.get("objectID", "")).isdigit():

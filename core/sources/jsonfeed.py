@@ -6,11 +6,10 @@ Some blogs and newsletters publish only JSON Feed. Items carry ``id``, ``url``, 
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from core.models import NewsItem, SocialPost, to_naive_utc
-from core.sources.feeds import FeedResult
+from core.sources.feeds import FeedResult, json_list
 from core.sources.text import AUTHOR_MAX, SUMMARY_MAX, TITLE_MAX, clean_url, plain_text
 
 
@@ -21,14 +20,8 @@ def is_json_feed(body: bytes) -> bool:
 
 def parse_json_feed(body: bytes, *, source: str, kind: str, platform: str | None = None) -> FeedResult:
     out = FeedResult(source=source)
-    try:
-        data = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        out.error = f"not JSON: {str(exc)[:120]}"
-        return out
-    items = data.get("items") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        out.error = "a JSON Feed without an 'items' list"
+    items = json_list(body, "items", "a JSON Feed without an 'items' list", out, encoding="utf-8-sig")
+    if items is None:
         return out
     if not items:
         out.error = "the feed has no entries"
