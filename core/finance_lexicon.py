@@ -183,7 +183,9 @@ _NEGATIVE = (
     "worst worse hurt hurts hit hits struggles struggling struggle troubled woes "
     "problems problem difficulties difficult challenging pressure pressured concerns "
     "concern doubts fears worries spill invalidated rejects rejected reject skeptical "
-    "sceptical cautions cautioned recalling junk downgrades"
+    "sceptical cautions cautioned recalling junk downgrades subpoena subpoenas subpoenaed "
+    "antitrust disrupted disruption disruptions slams slammed bans banned revolt "
+    "headache headaches exposed"
 )
 _POSITIVE = (
     "profitable profitability record-high upgrade upgrades upgraded outperform outperformed bullish "
@@ -213,7 +215,8 @@ _MILD_POSITIVE = (
     "hires hire extends contract orders leader competitive streamline "
     "streamlining recruit recruits opens opened help helps bounce new-orders backs "
     "innovative demand appoint appoints appointed tie-up alliance approves nod savings "
-    "bestseller boomed prime employ cooperate cooperation joint-venture helping order acquitted"
+    "bestseller boomed prime employ cooperate cooperation joint-venture helping order acquitted "
+    "reaffirms reaffirmed reaffirm reiterates reiterated"
 )
 # Deal-making: good news in a headline about the dealer, often plain fact in a report, so
 # weak enough that one of them alone does not lift a long sentence out of the neutral band.
@@ -260,7 +263,7 @@ GENERIC_OVERRIDES: dict[str, float] = {
 # growth") and handled below as adjectives of results.
 ADJECTIVE_OF_RESULT: dict[str, float] = {
     "positive": 1.5, "negative": -1.5, "good": 1.2, "great": 1.8, "poor": -1.8,
-    "disappointing": -2.0, "solid": 1.2, "strong": 1.8, "weak": -1.8, "huge": 0.0,
+    "disappointing": -2.0, "solid": 1.2, "soft": -1.2, "strong": 1.8, "weak": -1.8, "huge": 0.0,
 }
 
 NEGATORS = frozenset((

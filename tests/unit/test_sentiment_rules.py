@@ -63,6 +63,22 @@ def test_a_profit_level_without_a_change_is_mild() -> None:
     assert score("Operating profit rose to EUR 65.0 m from EUR 51.2 m .").label == "positive"
 
 
+@pytest.mark.parametrize(("label", "text"), [
+    ("negative", "US regulator subpoenas drugmaker over pricing"),
+    ("negative", "Gas exports at key field disrupted"),
+    ("negative", "Retailer continues to battle soft demand"),
+    ("negative", "Regulator bans former trader"),
+    ("negative", "Lender most exposed to commercial property"),
+    ("positive", "The company reaffirmed its full-year guidance"),
+    ("neutral", "The company makes soft drinks and beer"),
+    ("neutral", "The fund has exposure to Asian equities"),
+])
+def test_regulatory_disruption_and_reaffirmation_words(label: str, text: str) -> None:
+    """Round 3 vocabulary (Loughran-McDonald-style litigious/negative words, 'soft' as an
+    adjective of results, reaffirmed guidance); 'soft drinks' and plain 'exposure' stay neutral."""
+    assert score(text).label == label
+
+
 def test_components_add_up_to_the_rules_sum() -> None:
     text = "Net sales rose 5 % but operating profit fell to EUR 2 mn ( EUR 3 mn ) ; may lay off"
     acc = components(text)
