@@ -15,6 +15,7 @@ import json
 import math
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +25,7 @@ if str(REPO) not in sys.path:
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
+from core import finance_lexicon as fl  # noqa: E402
 from core import sentiment  # noqa: E402
 
 LABELS = ("negative", "neutral", "positive")
@@ -190,35 +192,75 @@ def _lr_predict(model, x, compounds: list[float]) -> list[str]:  # noqa: ANN001
     return out
 
 
+def _grams(text: str) -> set[str]:
+    toks = fl.tokenize(text)
+    return set(toks) | {f"{a} {b}" for a, b in zip(toks, toks[1:])}
+
+
+def _with_words(x, grams: list[set[str]], vocab: dict[str, int]):  # noqa: ANN001, ANN202
+    """Meaning features plus one 0/1 column per known word or word pair."""
+    import numpy as np  # noqa: PLC0415
+
+    out = np.zeros((len(x), len(x[0]) + len(vocab)))
+    out[:, : len(x[0])] = x
+    for r, g in enumerate(grams):
+        for w in g:
+            j = vocab.get(w)
+            if j is not None:
+                out[r, len(x[0]) + j] = 1.0
+    return out
+
+
+def _vocab(grams: list[set[str]], min_count: int = 2) -> dict[str, int]:
+    counts = Counter(w for g in grams for w in g)
+    return {w: j for j, w in enumerate(sorted(w for w, c in counts.items() if c >= min_count))}
+
+
 def lr_probe(sets: dict[str, list[tuple[str, str]]], k: int) -> None:
-    """A learned label layer over the rules' meaning features, measured the way it would
-    have to earn its place: k-fold within each set and cross-dataset, next to the rules."""
+    """A learned label layer measured the way it would have to earn its place: k-fold within
+    each set and cross-dataset, next to the rules. Two variants: over the rules' meaning
+    features only, and with per-word/word-pair columns added (the vocabulary is taken from
+    the training part only)."""
     data = {}
     for n, rows in sets.items():
         texts = [t for t, _ in rows]
+        scores = sentiment.score_batch(texts)
         data[n] = ([_lr_features(t) for t in texts], [LABELS.index(g) for _, g in rows],
-                   [g for _, g in rows], [s.compound for s in sentiment.score_batch(texts)],
-                   [s.label for s in sentiment.score_batch(texts)])
-    print(f"\n== learned label layer (not shipped): {len(data[next(iter(data))][0][0])} "
-          f"features, class-balanced logistic regression")
-    for n, (x, y, gold, comp, rules) in data.items():
-        res = []
-        for fold in range(k):
-            tr = [i for i in range(len(x)) if i % k != fold]
-            te = [i for i in range(len(x)) if i % k == fold]
-            m = _lr_train([x[i] for i in tr], [y[i] for i in tr])
-            res.append(metrics([gold[i] for i in te],
-                               _lr_predict(m, [x[i] for i in te], [comp[i] for i in te]))[:2])
-        acc, f1 = (sum(r[j] for r in res) / k for j in (0, 1))
-        racc, rf1 = metrics(gold, rules)[:2]
-        print(f"   {n:<26} {k}-fold LR accuracy {acc:.3f} macro-F1 {f1:.3f}   "
-              f"(rules {racc:.3f} / {rf1:.3f})")
-    for a, b in ((p, q) for p in data for q in data if p != q):
-        m = _lr_train(data[a][0], data[a][1])
-        acc, f1 = metrics(data[b][2], _lr_predict(m, data[b][0], data[b][3]))[:2]
-        racc, rf1 = metrics(data[b][2], data[b][4])[:2]
-        print(f"   LR trained on {a:<26} -> {b:<26} accuracy {acc:.3f} macro-F1 {f1:.3f}   "
-              f"(rules {racc:.3f} / {rf1:.3f})")
+                   [g for _, g in rows], [s.compound for s in scores], [s.label for s in scores],
+                   [_grams(t) for t in texts])
+
+    def fit_predict(src: str, tr: list[int], dst: str, te: list[int], words: bool) -> list[str]:
+        x, y, grams = data[src][0], data[src][1], data[src][5]
+        xt, gt, comp = data[dst][0], data[dst][5], data[dst][3]
+        xtr, xte = [x[i] for i in tr], [xt[i] for i in te]
+        if words:
+            vocab = _vocab([grams[i] for i in tr])
+            xtr = _with_words(xtr, [grams[i] for i in tr], vocab)
+            xte = _with_words(xte, [gt[i] for i in te], vocab)
+        m = _lr_train(xtr, [y[i] for i in tr])
+        return _lr_predict(m, xte, [comp[i] for i in te])
+
+    for words in (False, True):
+        what = "meaning features + words and word pairs" if words else "meaning features"
+        print(f"\n== learned label layer (not shipped) over {what}: class-balanced "
+              "logistic regression")
+        for n, (x, _, gold, _, rules, _) in data.items():
+            res = []
+            for fold in range(k):
+                tr = [i for i in range(len(x)) if i % k != fold]
+                te = [i for i in range(len(x)) if i % k == fold]
+                res.append(metrics([gold[i] for i in te], fit_predict(n, tr, n, te, words))[:2])
+            acc, f1 = (sum(r[j] for r in res) / k for j in (0, 1))
+            racc, rf1 = metrics(gold, rules)[:2]
+            print(f"   {n:<26} {k}-fold LR accuracy {acc:.3f} macro-F1 {f1:.3f}   "
+                  f"(rules {racc:.3f} / {rf1:.3f})")
+        for a, b in ((p, q) for p in data for q in data if p != q):
+            pred = fit_predict(a, list(range(len(data[a][0]))), b, list(range(len(data[b][0]))),
+                               words)
+            acc, f1 = metrics(data[b][2], pred)[:2]
+            racc, rf1 = metrics(data[b][2], data[b][4])[:2]
+            print(f"   LR trained on {a:<26} -> {b:<26} accuracy {acc:.3f} macro-F1 {f1:.3f}   "
+                  f"(rules {racc:.3f} / {rf1:.3f})")
 
 
 def format_cm(cm: list[list[int]]) -> list[str]:
