@@ -23,7 +23,7 @@ sampling over ``pi``: the perfect reader's accuracy and macro-F1 on the 50-75 % 
 fresh annotator's (one more student's vote against the gold majority). It then prints our
 scorer and plain VADER on the real file next to them.
 
-    .venv/bin/python bench/phrasebank_ceiling.py [--data DIR] [--samples N] [--seed S]
+    .venv/bin/python bench/phrasebank_ceiling.py [--data DIR] [--samples N] [--seed S] [--quick]
 """
 from __future__ import annotations
 
@@ -166,10 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--samples", type=int, default=20_000,
                     help="sentences' true splits sampled per prior (default 20000)")
     ap.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    ap.add_argument("--quick", action="store_true", help="4,000 samples per prior (make bench-quick)")
     ap.add_argument("--show", type=int, default=8, help="best-fitting priors to list (default 8)")
     args = ap.parse_args(argv)
 
-    found = fits(args.samples, args.seed)
+    found = fits(4_000 if args.quick else args.samples, args.seed)
     close = [f for f in found if f.error <= 0.02] or found[: args.show]
     print("== priors fitted to PhraseBank's published agreement shares "
           "(unanimous 0.467, >= 75 % 0.713, > 66 % 0.870)")
