@@ -238,13 +238,20 @@ class HttpClient:
             if n >= self.max_attempts:
                 return Outcome(reason=_reason(p.last, n), **failed)
             remaining = end - self._clock()
-            if out.status == 429 and out.retry_after is not None:
-                if out.retry_after >= remaining:
-                    return Outcome(reason=f"HTTP 429: gave up (Retry-After {out.retry_after:g}s exceeds "
+            delay = backoff_delays(n, self.backoff_base_s, self.backoff_cap_s, self._rng)
+            if out.status == 429:
+                # the server's limit is per host: pause the host, so the other URLs of this
+                # host in the batch wait too instead of each earning its own 429
+                host = (URL(out.final_url or url).host or "").lower()
+                if out.retry_after is not None:
+                    delay = out.retry_after
+                self.limiter.pause(host, delay)
+                if out.retry_after is not None and delay >= remaining:
+                    return Outcome(reason=f"HTTP 429: gave up (Retry-After {delay:g}s exceeds "
                                            f"deadline, {max(remaining, 0):.1f}s left)", **failed)
-                delay = out.retry_after
-            else:
-                delay = backoff_delays(n, self.backoff_base_s, self.backoff_cap_s, self._rng)
+                if delay < remaining:
+                    continue  # _slot waits out the host's pause
+                return Outcome(reason=_reason(p.last, n, deadline), **failed)
             if delay >= remaining:
                 return Outcome(reason=_reason(p.last, n, deadline), **failed)
             p.phase = f"backing off {delay:.2f}s after {out.reason}"
@@ -295,9 +302,14 @@ class HttpClient:
         while True:
             wait = self.limiter.wait_time(host)
             if wait > 0:
+                paused = self.limiter.paused_for(host)
                 if self._clock() + wait >= end:
+                    if paused:
+                        raise _GiveUp(f"HTTP 429 from {host}: host paused for {paused:.1f}s, "
+                                      "past the deadline")
                     raise _GiveUp(f"rate limit for {host}: next slot in {wait:.1f}s is past the deadline")
-                p.phase = f"waiting {wait:.2f}s for the rate limit of {host}"
+                p.phase = (f"waiting {wait:.2f}s: {host} answered 429" if paused else
+                           f"waiting {wait:.2f}s for the rate limit of {host}")
                 await self._sleep(wait)
                 continue
             p.phase = "waiting for a free connection slot"

@@ -100,18 +100,35 @@ class HostRateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._grants: dict[str, deque[float]] = {}
+        self._paused: dict[str, float] = {}   # host -> clock time until which it is paused
+
+    def pause(self, host: str, seconds: float) -> None:
+        """Hold every request to ``host`` for ``seconds`` (it answered 429: the server's limit
+        is per host, so the other URLs of that host wait too). A later pause never shortens
+        an earlier one."""
+        if seconds > 0:
+            key = host.lower()
+            self._paused[key] = max(self._paused.get(key, 0.0), self._clock() + seconds)
+
+    def paused_for(self, host: str) -> float:
+        """Seconds left on ``host``'s pause (0.0: not paused)."""
+        until = self._paused.get(host.lower())
+        return max(0.0, until - self._clock()) if until is not None else 0.0
 
     def wait_time(self, host: str) -> float:
-        """Seconds until ``host`` has a free slot (0.0: now)."""
+        """Seconds until ``host`` has a free slot (0.0: now): its pause, then its window."""
+        paused = self.paused_for(host)
         limit = self.limits.get(host.lower())
         if limit is None:
-            return 0.0
+            return paused
         grants = self._grants.setdefault(host.lower(), deque())
-        return window_wait(grants, self._clock(), *limit)
+        return max(paused, window_wait(grants, self._clock(), *limit))
 
     def try_acquire(self, host: str) -> float | None:
         """Take a slot for ``host`` if one is free now: the grant time, else None."""
         now = self._clock()
+        if self.paused_for(host) > 0:
+            return None
         limit = self.limits.get(host.lower())
         if limit is None:
             return now

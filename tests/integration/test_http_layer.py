@@ -205,18 +205,60 @@ def test_redirect_hops_are_rate_limited_and_guarded(fake_http: FakeHttpServer, f
     assert away.error == "redirect refused: offline mode: not fetching from www.sec.gov"
 
 
+class SteppedClock:
+    """The client's clock and sleep: sleeping moves the clock, so waits are asserted, not
+    waited (network timeouts still run on the event loop's own clock)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+        await asyncio.sleep(0)    # let the other tasks look at the clock first ...
+        self.now += seconds       # ... then the time has passed
+
+
 def test_429_with_a_small_retry_after_is_honoured(fake_http: FakeHttpServer, fast):
     fake_http.put("/busy.rss", FEED)
-    slept: list[float] = []
-
-    async def record_sleep(seconds: float) -> None:   # the wait is asserted, not waited
-        slept.append(seconds)
-
+    clock = SteppedClock()
     roomy = fast.model_copy(update={"http_deadline_s": 5.0})
     r = fetch_one(roomy, fake_http.fault("/busy.rss", TooManyRequests(retry_after="1")),
-                  sleep=record_sleep)
-    assert r.ok and r.attempts == 2 and slept == [1.0]
+                  clock=clock, sleep=clock.sleep)
+    assert r.ok and r.attempts == 2 and clock.slept == [1.0]
     assert len(fake_http.requests_for("/busy.rss")) == 2
+
+
+def test_a_429_pauses_the_whole_host_not_just_the_url(fake_http: FakeHttpServer, fast):
+    """The server's limit is per host: after one URL's 429, the host's other URLs in the batch
+    wait out the same Retry-After instead of each earning a 429 of its own."""
+    fake_http.put("/a.rss", FEED)
+    fake_http.put("/b.rss", FEED)
+    fake_http.fault("/a.rss", TooManyRequests(retry_after="2"))
+    clock = SteppedClock()
+    one_at_a_time = fast.model_copy(update={"http_deadline_s": 10.0, "http_concurrency": 1})
+    a, b = fetch_all(one_at_a_time, [fake_http.url("/a.rss"), fake_http.url("/b.rss")],
+                     clock=clock, sleep=clock.sleep)
+    assert a.ok and b.ok and a.attempts == 2 and b.attempts == 1
+    # /b did not slip in while /a backed off: both waited the host's 2 s pause
+    assert [r.path for r in fake_http.requests] == ["/a.rss", "/a.rss", "/b.rss"]
+    assert clock.slept == [2.0, 2.0]
+
+
+def test_a_long_429_pause_fails_the_hosts_other_urls_at_once_with_the_reason(fake_http: FakeHttpServer,
+                                                                            fast):
+    fake_http.put("/a.rss", FEED)
+    fake_http.put("/b.rss", FEED)
+    fake_http.fault("/a.rss", TooManyRequests(retry_after="120"))
+    one_at_a_time = fast.model_copy(update={"http_concurrency": 1})
+    a, b = fetch_all(one_at_a_time, [fake_http.url("/a.rss"), fake_http.url("/b.rss")])
+    assert a.error.startswith("HTTP 429: gave up (Retry-After 120s exceeds deadline")
+    assert b.error.startswith("HTTP 429 from 127.0.0.1: host paused for 1")
+    assert fake_http.requests_for("/b.rss") == []            # never asked: the host said wait
+    assert b.elapsed_s < 1.0
 
 
 def test_429_with_retry_after_past_the_deadline_gives_up_at_once(fake_http: FakeHttpServer, fast):

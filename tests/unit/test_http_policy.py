@@ -126,6 +126,20 @@ def test_acquire_refuses_a_slot_past_the_deadline_and_takes_nothing():
     assert clock.now == pytest.approx(1010.0)
 
 
+def test_a_paused_host_waits_out_its_pause_limited_or_not():
+    clock = FakeClock()
+    limiter = HostRateLimiter({"limited": (10, 1.0)}, clock, clock.sleep)
+    for host in ("limited", "Unlisted.example"):
+        limiter.pause(host, 30.0)
+        assert limiter.paused_for(host.upper()) == pytest.approx(30.0)
+        assert limiter.try_acquire(host) is None and limiter.wait_time(host) == pytest.approx(30.0)
+    limiter.pause("limited", 5.0)                        # a shorter pause never shortens one
+    assert limiter.paused_for("limited") == pytest.approx(30.0)
+    assert limiter.wait_time("other.example") == 0.0     # other hosts are not held
+    assert asyncio.run(limiter.acquire("limited")) is True
+    assert clock.now == pytest.approx(1030.0) and limiter.paused_for("limited") == 0.0
+
+
 def test_a_grant_counts_from_when_its_request_really_left():
     clock = FakeClock(0.0)
     limiter = HostRateLimiter({"h": (1, 1.0)}, clock, clock.sleep)
