@@ -48,7 +48,8 @@ METRIC_POLARITY: dict[str, int] = {
         "unemployment layoffs lay-offs redundancies deficit inflation risk risks churn delays "
         "defaults arrears complaints losses-per-share net-loss operating-loss burn leverage "
         "gearing borrowings indebtedness penalties fines claims concerns concern doubts fears worries "
-        "outflows pressure pressures headwinds"
+        "outflows pressure pressures headwinds lawsuit lawsuits probe probes investigation "
+        "investigations inquiry allegations litigation"
     ).split(), -1),
     # 0: a quantity whose change is no news by itself, or news whose sign depends on whose
     # side one is on: share capital after an issue, input prices,
@@ -92,7 +93,8 @@ DIRECTION: dict[str, int] = {
         "skidded withdraw withdraws withdrew withdrawn fade fades faded fading strip strips "
         "stripped hit hits shut shuts shutting falter falters faltered "
         "faltering stop stops stopped halt halts halted suspend suspends suspended discontinue "
-        "discontinues discontinued underperform underperforms underperformed"
+        "discontinues discontinued underperform underperforms underperformed dismiss dismisses "
+        "dismissed"
     ).split(), -1),
 }
 
@@ -110,7 +112,8 @@ FORWARD_FIRST = frozenset((
     "shut shuts shutting closed closing open opens opened "
     "opening create creates created creating meet meets met reach reaches reached achieve "
     "achieves achieved stop stops "
-    "stopped halt halts halted suspend suspends suspended discontinue discontinues discontinued"
+    "stopped halt halts halted suspend suspends suspended discontinue discontinues discontinued "
+    "dismiss dismisses dismissed"
 ).split())
 
 # Direction words that carry a meaning even without a named quantity ("Tesla plunges"), with
@@ -149,6 +152,7 @@ DIRECTION_ALONE: dict[str, float] = {
                     "strip strips stripped".split(), -0.6),
     **dict.fromkeys("stop stops stopped halt halts halted suspend suspends suspended discontinue "
                     "discontinues discontinued".split(), -1.2),
+    **dict.fromkeys("dismiss dismisses dismissed".split(), -1.0),  # "CEO dismissed"
 }
 
 # Verbs strong enough to weigh more when they move a named quantity.

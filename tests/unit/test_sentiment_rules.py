@@ -79,6 +79,21 @@ def test_regulatory_disruption_and_reaffirmation_words(label: str, text: str) ->
     assert score(text).label == label
 
 
+@pytest.mark.parametrize(("label", "text"), [
+    ("positive", "Judge dismisses lawsuit against Apple"),
+    ("positive", "US lawsuit against Barclays dismissed"),
+    ("positive", "Regulator closes investigation into the bank"),
+    ("negative", "SEC opens probe into Tesla"),
+    ("negative", "Probe into accounting widens"),
+    ("negative", "The company dismissed 50 employees"),
+    ("negative", "The CEO was dismissed"),
+])
+def test_litigation_is_a_quantity_that_can_end(label: str, text: str) -> None:
+    """Lawsuits, probes and investigations are quantities where more is bad news, so a
+    dismissed lawsuit or a closed probe is good news and an opened or widened one bad."""
+    assert score(text).label == label
+
+
 def test_components_add_up_to_the_rules_sum() -> None:
     text = "Net sales rose 5 % but operating profit fell to EUR 2 mn ( EUR 3 mn ) ; may lay off"
     acc = components(text)
