@@ -3,6 +3,17 @@
 Three forms: ``off``; ``every 30s`` / ``every 10m`` / ``every 1h``; or a 5-field cron line
 ``minute hour day month day_of_week`` (APScheduler's cron syntax, e.g. ``*/5 9-16 * * mon-fri``),
 evaluated in the market timezone so "16:30" means the exchange's 16:30 all year round.
+
+Day-of-week numbers are crontab's (0 or 7 = Sunday, 1 = Monday ... 6 = Saturday), so
+"30 16 * * 1-5" is Monday to Friday as in every crontab. APScheduler itself counts 0 = Monday,
+even in ``CronTrigger.from_crontab``, which would silently run that line Tuesday to Saturday;
+numbers are therefore rewritten to day names before APScheduler sees them. Names (mon-fri)
+pass through unchanged.
+
+Daylight-saving changes follow cron(8): on the autumn day a fixed time inside the repeated
+hour ("30 1 * * *") runs once, on the first pass, while schedules with ``*`` in the minute or
+hour field keep their rhythm through both passes; on the spring day a time inside the
+skipped hour runs once, an hour later on the wall clock (APScheduler's own handling).
 """
 from __future__ import annotations
 
@@ -15,10 +26,60 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 _EVERY = re.compile(r"^every\s+(\d+(?:\.\d+)?)\s*([smh])$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600}
+_CRONTAB_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")  # crontab 0-7
+_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DOW_PART = re.compile(r"^(\*|(\d+)(?:-(\d+))?)(?:/(\d+))?$")
 
 
 class ScheduleError(ValueError):
     """A schedule string that is none of the three accepted forms."""
+
+
+def crontab_day_of_week(field: str) -> str:
+    """A day-of-week field with crontab numbers, as APScheduler day names ("1-5" ->
+    "mon,tue,wed,thu,fri"); a field without digits is returned unchanged."""
+    if not any(c.isdigit() for c in field):
+        return field
+    days: set[str] = set()
+    for part in field.split(","):
+        m = _DOW_PART.match(part)
+        if not m:
+            raise ScheduleError(f"day of week {field!r}: use crontab numbers 0-7 (0 and 7 are "
+                                "Sunday) or names like mon-fri, not both in one part")
+        lo, hi = (0, 6) if m.group(1) == "*" else (int(m.group(2)), int(m.group(3) or m.group(2)))
+        step = int(m.group(4) or 1)
+        if not (0 <= lo <= hi <= 7) or step < 1:
+            raise ScheduleError(f"day of week {field!r}: numbers run 0-7 (0 and 7 are Sunday), "
+                                "low to high, with a step of at least 1")
+        days.update(_CRONTAB_DAYS[d] for d in range(lo, hi + 1, step))
+    return ",".join(d for d in _WEEK if d in days)
+
+
+def _second_pass(dt: datetime) -> bool:
+    """``dt`` is the second occurrence of a wall-clock time repeated by a DST change."""
+    return bool(dt.fold) and dt.replace(fold=0).utcoffset() != dt.utcoffset()
+
+
+class MarketCronTrigger(CronTrigger):
+    """APScheduler's cron trigger with cron(8)'s rule for the repeated autumn hour: a fixed
+    time (no ``*`` in the minute or hour field) fires on the first pass only. Without it,
+    "30 1 * * *" fires twice that night, at 01:30 EDT and again at 01:30 EST."""
+
+    def __init__(self, *, fixed_time: bool, **fields: object) -> None:
+        super().__init__(**fields)
+        self.fixed_time = fixed_time
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
+        nxt = super().get_next_fire_time(previous_fire_time, now)
+        if not self.fixed_time:
+            return nxt
+        for _ in range(60):  # at most one repeated hour of fire times to step over
+            if nxt is None or not _second_pass(nxt):
+                return nxt
+            # ask from the instant after it, in UTC: APScheduler adds to the local time and
+            # loses ``fold``, which would land back on the first pass
+            nxt = super().get_next_fire_time(None, nxt.astimezone(timezone.utc) + timedelta(seconds=1))
+        return nxt
 
 
 def parse_schedule(text: str, tz: str = "UTC") -> BaseTrigger | None:
@@ -40,8 +101,9 @@ def parse_schedule(text: str, tz: str = "UTC") -> BaseTrigger | None:
         )
     minute, hour, day, month, dow = fields
     try:
-        return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow,
-                           timezone=tz)
+        dow = crontab_day_of_week(dow)
+        return MarketCronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow,
+                                 timezone=tz, fixed_time="*" not in minute + hour)
     except (ValueError, KeyError) as exc:
         raise ScheduleError(f"schedule {text!r}: {exc}") from exc
 

@@ -97,3 +97,66 @@ def test_missed_runs_during_downtime_coalesce_into_one():
     assert missed_since(daily, friday_close - timedelta(days=1), friday_close + timedelta(hours=5), 600) is None
     assert missed_since(daily, None, now, 600) is None
     assert missed_since(None, None, now, 600) is None
+
+
+# -- crontab day numbers and daylight-saving changes -----------------------------------------
+
+def _fires(text: str, start: datetime, until: datetime) -> list[datetime]:
+    """Fire times (naive UTC) from ``start`` to ``until``, asking as the runner does: with
+    the previous fire time and a UTC 'now' just after it."""
+    trigger = parse_schedule(text, NY)
+    out, prev = [], None
+    now = start.replace(tzinfo=timezone.utc)
+    for _ in range(500):
+        nxt = trigger.get_next_fire_time(prev, now)
+        if nxt is None or nxt.astimezone(timezone.utc) > until.replace(tzinfo=timezone.utc):
+            return out
+        out.append(nxt.astimezone(timezone.utc).replace(tzinfo=None))
+        prev, now = nxt, nxt.astimezone(timezone.utc) + timedelta(seconds=1)
+    raise AssertionError("fire times do not advance")
+
+
+@pytest.mark.parametrize("dow,days", [
+    ("1-5", ["Mon", "Tue", "Wed", "Thu", "Fri"]), ("0", ["Sun"]), ("7", ["Sun"]),
+    ("*/2", ["Tue", "Thu", "Sat", "Sun"]), ("1-5/2", ["Mon", "Wed", "Fri"]),
+    ("5-7", ["Fri", "Sat", "Sun"]), ("mon-fri", ["Mon", "Tue", "Wed", "Thu", "Fri"]),
+])
+def test_day_of_week_numbers_are_crontabs(dow, days):
+    """APScheduler counts 0 = Monday (even in from_crontab): '1-5' would run Tue-Sat."""
+    fires = _fires(f"30 16 * * {dow}", datetime(2026, 1, 4), datetime(2026, 1, 11))  # Sun..Sun
+    got = sorted({f.strftime("%a") for f in fires}, key=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
+                                                           "Sun"].index)
+    assert got == days
+
+
+@pytest.mark.parametrize("dow", ["8", "mon-5", "5-1", "1/0"])
+def test_bad_day_of_week_numbers_say_so(dow):
+    with pytest.raises(ScheduleError, match="day of week"):
+        parse_schedule(f"30 16 * * {dow}", NY)
+
+
+def test_a_fixed_time_in_the_repeated_autumn_hour_runs_once():
+    # 2026-11-01: New York clocks go 01:59 EDT -> 01:00 EST; 01:30 happens twice
+    fires = _fires("30 1 * * *", datetime(2026, 10, 31, 12), datetime(2026, 11, 2, 12))
+    assert fires == [datetime(2026, 11, 1, 5, 30), datetime(2026, 11, 2, 6, 30)]
+    both = _fires("0,30 1 * * *", datetime(2026, 10, 31, 12), datetime(2026, 11, 1, 12))
+    assert both == [datetime(2026, 11, 1, 5, 0), datetime(2026, 11, 1, 5, 30)]
+
+
+def test_wildcard_schedules_keep_their_rhythm_through_the_repeated_hour():
+    half_hourly = _fires("*/30 * * * *", datetime(2026, 11, 1, 4), datetime(2026, 11, 1, 7))
+    assert half_hourly == [datetime(2026, 11, 1, 4, 0) + timedelta(minutes=30 * i) for i in range(7)]
+    in_hour_one = _fires("*/15 1 * * *", datetime(2026, 11, 1), datetime(2026, 11, 1, 12))
+    assert len(in_hour_one) == 8  # both passes of 01:00-01:59
+
+
+def test_a_time_in_the_skipped_spring_hour_runs_once_that_day():
+    # 2027-03-14: 02:00 EST -> 03:00 EDT; 02:30 does not exist
+    fires = _fires("30 2 * * *", datetime(2027, 3, 13, 12), datetime(2027, 3, 15, 12))
+    assert fires == [datetime(2027, 3, 14, 7, 30), datetime(2027, 3, 15, 6, 30)]
+
+
+def test_missed_since_never_catches_up_the_second_pass():
+    trigger = parse_schedule("30 1 * * *", NY)
+    ran_first_pass = datetime(2026, 11, 1, 5, 30, 5)
+    assert missed_since(trigger, ran_first_pass, datetime(2026, 11, 1, 6, 40), grace_s=3600) is None
