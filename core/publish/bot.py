@@ -4,23 +4,34 @@
 (store in, payload dict out, the same shape as every other post) so they are tested without a
 gateway; ``build_bot`` only wires them to ``discord.app_commands``. Store reads run in a worker
 thread (DuckDB is synchronous) and each opens and closes its own short connection.
+
+``serve_bot`` is the session: it honours ``settings.discord_api_base`` for REST *and* the
+gateway. discord.py's plain ``Client`` never asks ``GET /gateway/bot``; it dials its hard-coded
+``DiscordWebSocket.DEFAULT_GATEWAY``. We ask (as Discord documents) and point that class
+attribute at the answer for the session, so a proxy or the test fake gets the whole session.
+Both ``Route.BASE`` and ``DEFAULT_GATEWAY`` are process-global: one bot (or posting base) at a time.
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 
 import discord
+import yarl
 from discord import app_commands
+from discord.gateway import DiscordWebSocket
 
 from core.publish import messages as msg
+from core.publish.deliver import api_base
 from core.publish.escape import safe_cut
 from core.store import Store
 from core.store.digest import digest_data, ticker_sentiment, top_new_leads
 
 log = logging.getLogger(__name__)
 TICKER_RE = re.compile(r"^[A-Z0-9.\-^=]{1,12}$")
+DRAIN_S = 10.0  # on stop, how long answers already being written may still finish
 
 
 def sentiment_answer(store: Store, ticker: str, days: int = 7) -> dict:
@@ -75,11 +86,19 @@ def _kwargs(payload: dict) -> dict:
 
 def build_bot(store: Store, guild_id: int | None = None) -> discord.Client:
     """A gateway client with the three slash commands registered (synced in ``setup_hook``)."""
-    client = discord.Client(intents=discord.Intents.none(), allowed_mentions=discord.AllowedMentions.none())
+    # No intents: slash commands need none. Without the GUILDS intent no GUILD_CREATE ever comes,
+    # so discord.py's default 2 s wait for them before on_ready would be pure delay.
+    client = discord.Client(intents=discord.Intents.none(), allowed_mentions=discord.AllowedMentions.none(),
+                            guild_ready_timeout=0)
     tree = app_commands.CommandTree(client)
     guild = discord.Object(id=guild_id) if guild_id else None
+    inflight: set[asyncio.Task] = set()  # answers being written; serve_bot lets them finish on stop
 
     async def answer(interaction: discord.Interaction, fn, *args) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            inflight.add(task)
+            task.add_done_callback(inflight.discard)
         await interaction.response.defer(thinking=True)
         try:
             payload = await asyncio.to_thread(fn, store, *args)
@@ -108,14 +127,76 @@ def build_bot(store: Store, guild_id: int | None = None) -> discord.Client:
 
     client.setup_hook = setup_hook  # type: ignore[method-assign]
     client.tree = tree  # type: ignore[attr-defined]
+    client.inflight = inflight  # type: ignore[attr-defined]
     return client
 
 
-def run_bot(settings, store: Store, guild_id: int | None = None) -> None:
+@contextlib.contextmanager
+def _gateway(url: str):
+    """Dial ``url`` instead of discord.py's hard-coded gateway for one session."""
+    parsed = yarl.URL(url)
+    if parsed.scheme not in ("ws", "wss") or not parsed.host:
+        raise discord.GatewayNotFound()
+    old = DiscordWebSocket.DEFAULT_GATEWAY
+    DiscordWebSocket.DEFAULT_GATEWAY = parsed
+    try:
+        yield
+    finally:
+        DiscordWebSocket.DEFAULT_GATEWAY = old
+
+
+async def serve_bot(settings, store: Store, guild_id: int | None = None, *,
+                    ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> None:
+    """Log in (REST), sync the commands, connect to the gateway and answer until ``stop`` is set
+    (forever without one); then let answers in flight finish (``DRAIN_S`` at most) and close the
+    gateway and HTTP session. ``ready`` is set on READY. Errors (bad token, unreachable) raise."""
     if settings.discord_bot_token is None:
         raise SystemExit("the bot needs SIGNALDESK_DISCORD_BOT_TOKEN")
     client = build_bot(store, guild_id)
-    client.run(settings.discord_bot_token.get_secret_value(), log_handler=None)
+
+    async def on_ready() -> None:
+        log.info("bot connected", extra={"user_id": client.user.id if client.user else None,
+                                         "guild": guild_id})
+        if ready is not None:
+            ready.set()
+
+    client.event(on_ready)
+    with api_base(settings.discord_api_base):
+        async with client:  # closes the HTTP session whatever happens
+            await client.login(settings.discord_bot_token.get_secret_value())
+            _shards, url, limits = await client.http.get_bot_gateway()
+            log.info("gateway found", extra={"gateway": url, "sessions_left": limits.get("remaining")})
+            with _gateway(url):
+                await _run_until(client, stop)
 
 
-__all__ = ["build_bot", "leads_answer", "run_bot", "sentiment_answer", "signals_answer"]
+async def _run_until(client: discord.Client, stop: asyncio.Event | None) -> None:
+    conn = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
+    waiter = asyncio.create_task(stop.wait(), name="discord-bot-stop") if stop is not None else None
+    try:
+        await asyncio.wait({t for t in (conn, waiter) if t is not None}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if waiter is not None:
+            waiter.cancel()
+            await asyncio.gather(waiter, return_exceptions=True)
+        pending = set(client.inflight)  # type: ignore[attr-defined]
+        if pending:
+            await asyncio.wait(pending, timeout=DRAIN_S)
+        await client.close()
+        if not conn.done():
+            await asyncio.wait({conn}, timeout=DRAIN_S)
+        if not conn.done():
+            conn.cancel()
+        if conn.done() and not conn.cancelled() and conn.exception() is not None:
+            raise conn.exception()  # type: ignore[misc]
+
+
+def run_bot(settings, store: Store, guild_id: int | None = None) -> None:
+    """Blocking: the bot for ``python -m jobs bot`` until Ctrl+C."""
+    if settings.discord_bot_token is None:
+        raise SystemExit("the bot needs SIGNALDESK_DISCORD_BOT_TOKEN")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_bot(settings, store, guild_id))
+
+
+__all__ = ["build_bot", "leads_answer", "run_bot", "serve_bot", "sentiment_answer", "signals_answer"]
