@@ -242,18 +242,16 @@ class HttpClient:
             if out.status == 429:
                 # the server's limit is per host: pause the host, so the other URLs of this
                 # host in the batch wait too instead of each earning its own 429
-                host = (URL(out.final_url or url).host or "").lower()
                 if out.retry_after is not None:
                     delay = out.retry_after
-                self.limiter.pause(host, delay)
+                self.limiter.pause((URL(out.final_url or url).host or "").lower(), delay)
                 if out.retry_after is not None and delay >= remaining:
                     return Outcome(reason=f"HTTP 429: gave up (Retry-After {delay:g}s exceeds "
                                            f"deadline, {max(remaining, 0):.1f}s left)", **failed)
-                if delay < remaining:
-                    continue  # _slot waits out the host's pause
-                return Outcome(reason=_reason(p.last, n, deadline), **failed)
             if delay >= remaining:
                 return Outcome(reason=_reason(p.last, n, deadline), **failed)
+            if out.status == 429:
+                continue  # the next attempt's _slot waits out the host's pause
             p.phase = f"backing off {delay:.2f}s after {out.reason}"
             await self._sleep(delay)
 
