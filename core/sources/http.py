@@ -235,19 +235,20 @@ class HttpClient:
             if not (p.last and p.cut_short and out.reason.startswith("timed out")):
                 p.last = out.reason  # (a timeout cut short by the deadline keeps the earlier reason)
             failed = dict(status=out.status, headers=out.headers, final_url=out.final_url)
-            if n >= self.max_attempts:
-                return Outcome(reason=_reason(p.last, n), **failed)
             remaining = end - self._clock()
             delay = backoff_delays(n, self.backoff_base_s, self.backoff_cap_s, self._rng)
             if out.status == 429:
                 # the server's limit is per host: pause the host, so the other URLs of this
-                # host in the batch wait too instead of each earning its own 429
+                # host in the batch wait too instead of each earning its own 429 (also when
+                # this URL has no attempt left: the host's limit holds all the same)
                 if out.retry_after is not None:
                     delay = out.retry_after
                 self.limiter.pause((URL(out.final_url or url).host or "").lower(), delay)
-                if out.retry_after is not None and delay >= remaining:
-                    return Outcome(reason=f"HTTP 429: gave up (Retry-After {delay:g}s exceeds "
-                                           f"deadline, {max(remaining, 0):.1f}s left)", **failed)
+            if n >= self.max_attempts:
+                return Outcome(reason=_reason(p.last, n), **failed)
+            if out.status == 429 and out.retry_after is not None and delay >= remaining:
+                return Outcome(reason=f"HTTP 429: gave up (Retry-After {delay:g}s exceeds "
+                                       f"deadline, {max(remaining, 0):.1f}s left)", **failed)
             if delay >= remaining:
                 return Outcome(reason=_reason(p.last, n, deadline), **failed)
             if out.status == 429:

@@ -232,17 +232,25 @@ def test_429_with_a_small_retry_after_is_honoured(fake_http: FakeHttpServer, fas
     assert len(fake_http.requests_for("/busy.rss")) == 2
 
 
-def test_a_429_pauses_the_whole_host_not_just_the_url(fake_http: FakeHttpServer, fast):
+@pytest.mark.parametrize("max_attempts", [4, 1])
+def test_a_429_pauses_the_whole_host_not_just_the_url(fake_http: FakeHttpServer, fast, max_attempts):
     """The server's limit is per host: after one URL's 429, the host's other URLs in the batch
-    wait out the same Retry-After instead of each earning a 429 of its own."""
+    wait out the same Retry-After instead of each earning a 429 of its own; also when the URL
+    that earned it has no attempt left and gives up (max_attempts=1)."""
     fake_http.put("/a.rss", FEED)
     fake_http.put("/b.rss", FEED)
     fake_http.fault("/a.rss", TooManyRequests(retry_after="2"))
     clock = SteppedClock()
     one_at_a_time = fast.model_copy(update={"http_deadline_s": 10.0, "http_concurrency": 1})
     a, b = fetch_all(one_at_a_time, [fake_http.url("/a.rss"), fake_http.url("/b.rss")],
-                     clock=clock, sleep=clock.sleep)
-    assert a.ok and b.ok and a.attempts == 2 and b.attempts == 1
+                     clock=clock, sleep=clock.sleep, max_attempts=max_attempts)
+    assert b.ok and b.attempts == 1
+    if max_attempts == 1:
+        assert a.error == "HTTP 429" and a.attempts == 1
+        assert [r.path for r in fake_http.requests] == ["/a.rss", "/b.rss"]
+        assert clock.slept == [2.0]          # /b waited the host's pause before it was sent
+        return
+    assert a.ok and a.attempts == 2
     # /b did not slip in while /a backed off: both waited the host's 2 s pause
     assert [r.path for r in fake_http.requests] == ["/a.rss", "/a.rss", "/b.rss"]
     assert clock.slept == [2.0, 2.0]
