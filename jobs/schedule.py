@@ -153,7 +153,9 @@ def missed_since(trigger: BaseTrigger | None, last_run: datetime | None, now: da
         if t is None or t > aware_now:
             break
         latest = t
-        t = trigger.get_next_fire_time(t, t + timedelta(seconds=1))
+        # on from the UTC instant: local wall-clock + 1 s loses ``fold`` and would step back
+        # from the repeated autumn hour's second pass into its first
+        t = trigger.get_next_fire_time(t, t.astimezone(timezone.utc) + timedelta(seconds=1))
     if latest is None or (aware_now - latest).total_seconds() > grace_s:
         return None
     return latest.astimezone(timezone.utc).replace(tzinfo=None)

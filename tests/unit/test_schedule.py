@@ -160,3 +160,14 @@ def test_missed_since_never_catches_up_the_second_pass():
     trigger = parse_schedule("30 1 * * *", NY)
     ran_first_pass = datetime(2026, 11, 1, 5, 30, 5)
     assert missed_since(trigger, ran_first_pass, datetime(2026, 11, 1, 6, 40), grace_s=3600) is None
+
+
+def test_missed_since_walks_forward_through_the_repeated_hour():
+    """A wildcard schedule fires in both passes of 01:00-01:59; counting on from a second-pass
+    time must not step back into the first pass (wall-clock + 1 s loses ``fold``)."""
+    half_hourly = parse_schedule("*/30 * * * *", NY)
+    last_run = datetime(2026, 11, 1, 4, 0)              # 00:00 EDT
+    now = datetime(2026, 11, 1, 6, 50)                  # 01:50 EST, the second pass
+    assert missed_since(half_hourly, last_run, now, grace_s=3600) == datetime(2026, 11, 1, 6, 30)
+    assert missed_since(half_hourly, last_run, datetime(2026, 11, 1, 6, 35), grace_s=600) == \
+        datetime(2026, 11, 1, 6, 30)
