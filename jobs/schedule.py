@@ -37,22 +37,29 @@ class ScheduleError(ValueError):
 
 def crontab_day_of_week(field: str) -> str:
     """A day-of-week field with crontab numbers, as APScheduler day names ("1-5" ->
-    "mon,tue,wed,thu,fri"); a field without digits is returned unchanged."""
+    "mon,tue,wed,thu,fri"); parts without digits (names: "mon-fri") are kept as they are."""
     if not any(c.isdigit() for c in field):
         return field
     days: set[str] = set()
+    names: list[str] = []
     for part in field.split(","):
+        if not any(c.isdigit() for c in part):
+            names.append(part)
+            continue
         m = _DOW_PART.match(part)
         if not m:
             raise ScheduleError(f"day of week {field!r}: use crontab numbers 0-7 (0 and 7 are "
                                 "Sunday) or names like mon-fri, not both in one part")
+        if m.group(4) and m.group(2) and not m.group(3):
+            raise ScheduleError(f"day of week {field!r}: a step needs a range (1-5/2 or */2), "
+                                "as in crontab")
         lo, hi = (0, 6) if m.group(1) == "*" else (int(m.group(2)), int(m.group(3) or m.group(2)))
         step = int(m.group(4) or 1)
         if not (0 <= lo <= hi <= 7) or step < 1:
             raise ScheduleError(f"day of week {field!r}: numbers run 0-7 (0 and 7 are Sunday), "
                                 "low to high, with a step of at least 1")
         days.update(_CRONTAB_DAYS[d] for d in range(lo, hi + 1, step))
-    return ",".join(d for d in _WEEK if d in days)
+    return ",".join([d for d in _WEEK if d in days] + names)
 
 
 def _second_pass(dt: datetime) -> bool:

@@ -120,6 +120,7 @@ def _fires(text: str, start: datetime, until: datetime) -> list[datetime]:
     ("1-5", ["Mon", "Tue", "Wed", "Thu", "Fri"]), ("0", ["Sun"]), ("7", ["Sun"]),
     ("*/2", ["Tue", "Thu", "Sat", "Sun"]), ("1-5/2", ["Mon", "Wed", "Fri"]),
     ("5-7", ["Fri", "Sat", "Sun"]), ("mon-fri", ["Mon", "Tue", "Wed", "Thu", "Fri"]),
+    ("mon,3", ["Mon", "Wed"]), ("5,sun", ["Fri", "Sun"]),  # names and numbers in separate parts
 ])
 def test_day_of_week_numbers_are_crontabs(dow, days):
     """APScheduler counts 0 = Monday (even in from_crontab): '1-5' would run Tue-Sat."""
@@ -129,7 +130,7 @@ def test_day_of_week_numbers_are_crontabs(dow, days):
     assert got == days
 
 
-@pytest.mark.parametrize("dow", ["8", "mon-5", "5-1", "1/0"])
+@pytest.mark.parametrize("dow", ["8", "mon-5", "5-1", "1/0", "1/2"])  # crontab: a step needs a range
 def test_bad_day_of_week_numbers_say_so(dow):
     with pytest.raises(ScheduleError, match="day of week"):
         parse_schedule(f"30 16 * * {dow}", NY)
