@@ -48,8 +48,7 @@ METRIC_POLARITY: dict[str, int] = {
         "unemployment layoffs lay-offs redundancies deficit inflation risk risks churn delays "
         "defaults arrears complaints losses-per-share net-loss operating-loss burn leverage "
         "gearing borrowings indebtedness penalties fines claims concerns concern doubts fears worries "
-        "outflows pressure pressures headwinds lawsuit lawsuits probe probes investigation "
-        "investigations inquiry allegations litigation"
+        "outflows pressure pressures headwinds"
     ).split(), -1),
     # 0: a quantity whose change is no news by itself, or news whose sign depends on whose
     # side one is on: share capital after an issue, input prices,
@@ -93,8 +92,7 @@ DIRECTION: dict[str, int] = {
         "skidded withdraw withdraws withdrew withdrawn fade fades faded fading strip strips "
         "stripped hit hits shut shuts shutting falter falters faltered "
         "faltering stop stops stopped halt halts halted suspend suspends suspended discontinue "
-        "discontinues discontinued underperform underperforms underperformed dismiss dismisses "
-        "dismissed"
+        "discontinues discontinued underperform underperforms underperformed"
     ).split(), -1),
 }
 
@@ -112,8 +110,7 @@ FORWARD_FIRST = frozenset((
     "shut shuts shutting closed closing open opens opened "
     "opening create creates created creating meet meets met reach reaches reached achieve "
     "achieves achieved stop stops "
-    "stopped halt halts halted suspend suspends suspended discontinue discontinues discontinued "
-    "dismiss dismisses dismissed"
+    "stopped halt halts halted suspend suspends suspended discontinue discontinues discontinued"
 ).split())
 
 # Direction words that carry a meaning even without a named quantity ("Tesla plunges"), with
@@ -152,7 +149,6 @@ DIRECTION_ALONE: dict[str, float] = {
                     "strip strips stripped".split(), -0.6),
     **dict.fromkeys("stop stops stopped halt halts halted suspend suspends suspended discontinue "
                     "discontinues discontinued".split(), -1.2),
-    **dict.fromkeys("dismiss dismisses dismissed".split(), -1.0),  # "CEO dismissed"
 }
 
 # Verbs strong enough to weigh more when they move a named quantity.
@@ -189,7 +185,7 @@ _NEGATIVE = (
     "concern doubts fears worries spill invalidated rejects rejected reject skeptical "
     "sceptical cautions cautioned recalling junk downgrades subpoena subpoenas subpoenaed "
     "antitrust disrupted disruption disruptions slams slammed bans banned revolt "
-    "headache headaches exposed"
+    "headache headaches exposed allegations inquiry"
 )
 _POSITIVE = (
     "profitable profitability record-high upgrade upgrades upgraded outperform outperformed bullish "
@@ -220,7 +216,7 @@ _MILD_POSITIVE = (
     "streamlining recruit recruits opens opened help helps bounce new-orders backs "
     "innovative demand appoint appoints appointed tie-up alliance approves nod savings "
     "bestseller boomed prime employ cooperate cooperation joint-venture helping order acquitted "
-    "reaffirms reaffirmed reaffirm reiterates reiterated"
+    "reaffirms reaffirmed reaffirm"
 )
 # Deal-making: good news in a headline about the dealer, often plain fact in a report, so
 # weak enough that one of them alone does not lift a long sentence out of the neutral band.
@@ -352,7 +348,8 @@ PHRASE_VALENCE: dict[str, float] = {
     "layoffs": -2.2, "workforce-cuts": -2.2, "cost-savings": 1.5, "profit-warning": -3.0,
     "beat-expectations": 2.5, "miss-expectations": -2.5, "record-low": -2.2,
     "in-the-red": -2.2, "in-the-black": 2.2, "under-pressure": -1.5, "pulls-plug": -1.6,
-    "step-down": -0.8, "shutdown": -1.8,
+    "step-down": -0.8, "shutdown": -1.8, "no-wrongdoing": 1.2,
+    "sell-rating": -1.2, "buy-rating": 1.2,
 }
 # Words whose valence is our finance curation rather than VADER's general English.
 CURATED = frozenset(FINANCE_LEXICON) | frozenset(ADJECTIVE_OF_RESULT) | frozenset(PHRASE_VALENCE)

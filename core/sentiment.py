@@ -9,7 +9,8 @@ This scorer keeps VADER's shape (a sum of word valences squashed into [-1, 1] by
 2. direction x metric rules: a direction word ("rose", "narrowed", "cut", "higher") is tied
    to the nearest quantity ("sales", "loss", "costs") and signed by whether more of that
    quantity is good news: "loss narrowed" is good, "costs rose" is bad;
-3. number comparisons without a verb: "EUR 21.1 mn compared with EUR 18.6 mn",
+3. legal moves: lawsuits and probes that open, widen or end (``core.sentiment_legal``);
+   number comparisons without a verb: "EUR 21.1 mn compared with EUR 18.6 mn",
    "to X from Y", "X vs Y", "X ( Y )" (``core.sentiment_numbers``);
 4. negation flips ("did not rise"), hedges damp ("may", "expects"), boosters amplify,
    "but" outweighs what precedes it, "despite ..." is the lesser part and an aim ("aims to
@@ -33,6 +34,7 @@ from typing import NamedTuple
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from core import finance_lexicon as fl
+from core import sentiment_legal as sl
 from core import sentiment_numbers as sn
 
 # Weights are round hand values (a grid over them moved macro-F1 by < 0.005); the band slope
@@ -204,7 +206,7 @@ def _directions(toks: list[str], used: bytearray, pw: list[float] | None,
     n = len(toks)
     for i, t in enumerate(toks):
         d = _DIRECTION.get(t)
-        if d is None:
+        if d is None or used[i]:
             continue
         nxt = toks[i + 1] if i + 1 < n else ""
         if t in _REACH and any(k in _MILESTONES for k in toks[i + 1:i + 5]):
@@ -243,6 +245,10 @@ def components(text: str) -> list[float]:
         return acc
     used = bytearray(len(toks))
     pw = _position_weights(toks)
+    for v, value in sl.legal_moves(toks, used):  # "lawsuit dismissed", "opens probe"
+        if _negated(toks, v):
+            value *= NEGATE
+        acc[RULE_UP if value > 0 else RULE_DOWN] += value * (pw[v] if pw else 1.0)
     _directions(toks, used, pw, acc)
     acc[NUM_UP], acc[NUM_DOWN] = sn.numbers(toks, used)
     lex = LEXICON

@@ -83,14 +83,33 @@ def test_regulatory_disruption_and_reaffirmation_words(label: str, text: str) ->
     ("positive", "Judge dismisses lawsuit against Apple"),
     ("positive", "US lawsuit against Barclays dismissed"),
     ("positive", "Regulator closes investigation into the bank"),
+    ("positive", "SEC ends investigation of Apple"),
+    ("positive", "SEC drops probe"),
+    ("positive", "Court throws out lawsuit"),
+    ("positive", "The probe found no wrongdoing"),
+    ("positive", "Investigation cleared the company"),
     ("negative", "SEC opens probe into Tesla"),
     ("negative", "Probe into accounting widens"),
+    ("negative", "Shareholders filed a lawsuit against the company"),
+    # general direction words do not move litigation: a lost case is not less litigation
+    ("negative", "Apple loses lawsuit"),
+    ("negative", "Apple lost its patent lawsuit against Samsung"),
+    # asking for a dismissal is not a dismissal
+    ("negative", "Boeing loses bid to dismiss lawsuit"),
+    ("negative", "Judge denies motion to dismiss lawsuit"),
+    ("negative", "The judge did not dismiss the lawsuit"),
+    # "dismissed" without a lawsuit is still a layoff or a firing
     ("negative", "The company dismissed 50 employees"),
     ("negative", "The CEO was dismissed"),
+    # "case" is not litigation by itself
+    ("positive", "In any case, sales ended the year higher"),
+    # ratings are levels: a reiterated sell rating is bad news
+    ("negative", "Company reiterates sell rating"),
+    ("positive", "Analyst keeps buy rating on Nokia"),
 ])
-def test_litigation_is_a_quantity_that_can_end(label: str, text: str) -> None:
-    """Lawsuits, probes and investigations are quantities where more is bad news, so a
-    dismissed lawsuit or a closed probe is good news and an opened or widened one bad."""
+def test_litigation_moves_by_its_own_verbs(label: str, text: str) -> None:
+    """Lawsuits, probes and investigations are bad to have, so one dismissed, closed or
+    ended is good news and one opened or widened bad (core/sentiment_legal.py)."""
     assert score(text).label == label
 
 
