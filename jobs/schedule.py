@@ -10,6 +10,10 @@ even in ``CronTrigger.from_crontab``, which would silently run that line Tuesday
 numbers are therefore rewritten to day names before APScheduler sees them. Names (mon-fri)
 pass through unchanged.
 
+When both the day-of-month and the day-of-week field are restricted, a day matching either
+runs, as in crontab(5) ("0 9 1 * mon": the 1st and every Monday; APScheduler alone would
+need a Monday that is the 1st).
+
 Daylight-saving changes follow cron(8): on the autumn day a fixed time inside the repeated
 hour ("30 1 * * *") runs once, on the first pass, while schedules with ``*`` in the minute or
 hour field keep their rhythm through both passes; on the spring day a time inside the
@@ -21,6 +25,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -76,6 +81,13 @@ class MarketCronTrigger(CronTrigger):
         super().__init__(**fields)
         self.fixed_time = fixed_time
 
+    def __getstate__(self) -> dict:  # a persistent job store would pickle triggers
+        return {**super().__getstate__(), "fixed_time": self.fixed_time}
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__(state)
+        self.fixed_time = state.get("fixed_time", False)
+
     def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
         nxt = super().get_next_fire_time(previous_fire_time, now)
         if not self.fixed_time:
@@ -109,8 +121,16 @@ def parse_schedule(text: str, tz: str = "UTC") -> BaseTrigger | None:
     minute, hour, day, month, dow = fields
     try:
         dow = crontab_day_of_week(dow)
-        return MarketCronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow,
-                                 timezone=tz, fixed_time="*" not in minute + hour)
+
+        def cron(day: str, dow: str) -> MarketCronTrigger:
+            return MarketCronTrigger(minute=minute, hour=hour, day=day, month=month,
+                                     day_of_week=dow, timezone=tz, fixed_time="*" not in minute + hour)
+
+        if not day.startswith("*") and not dow.startswith("*"):
+            # crontab(5): with both day fields restricted, a day matching EITHER runs
+            # ("0 9 1 * mon" = the 1st and every Monday); APScheduler would want both
+            return OrTrigger([cron(day, "*"), cron("*", dow)])
+        return cron(day, dow)
     except (ValueError, KeyError) as exc:
         raise ScheduleError(f"schedule {text!r}: {exc}") from exc
 

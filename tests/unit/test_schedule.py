@@ -172,3 +172,24 @@ def test_missed_since_walks_forward_through_the_repeated_hour():
     assert missed_since(half_hourly, last_run, now, grace_s=3600) == datetime(2026, 11, 1, 6, 30)
     assert missed_since(half_hourly, last_run, datetime(2026, 11, 1, 6, 35), grace_s=600) == \
         datetime(2026, 11, 1, 6, 30)
+
+
+def test_day_of_month_and_day_of_week_restricted_together_mean_either():
+    """crontab(5): '0 9 1 * mon' runs on the 1st and on every Monday."""
+    fires = _fires("0 9 1 * mon", datetime(2026, 5, 25), datetime(2026, 6, 16))
+    days = [f.strftime("%m-%d %a") for f in fires]
+    assert days == ["05-25 Mon", "06-01 Mon", "06-08 Mon", "06-15 Mon"]  # June 1st is a Monday
+    fires = _fires("0 9 1 * 1", datetime(2026, 6, 25), datetime(2026, 7, 14))
+    assert [f.strftime("%m-%d %a") for f in fires] == ["06-29 Mon", "07-01 Wed", "07-06 Mon",
+                                                         "07-13 Mon"]
+    # one restricted field alone keeps its plain meaning
+    assert len(_fires("0 9 1 * *", datetime(2026, 6, 2), datetime(2026, 8, 2))) == 2
+
+
+def test_cron_triggers_survive_pickling_with_their_dst_rule():
+    import pickle
+
+    trigger = pickle.loads(pickle.dumps(parse_schedule("30 1 * * *", NY)))
+    after_first_pass = datetime(2026, 11, 1, 5, 30, 1, tzinfo=timezone.utc)
+    nxt = trigger.get_next_fire_time(None, after_first_pass)
+    assert nxt.astimezone(timezone.utc) == datetime(2026, 11, 2, 6, 30, tzinfo=timezone.utc)
