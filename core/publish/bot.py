@@ -187,6 +187,7 @@ async def _run_until(client: discord.Client, stop: asyncio.Event | None) -> None
             await asyncio.wait({conn}, timeout=DRAIN_S)
         if not conn.done():
             conn.cancel()
+            await asyncio.gather(conn, return_exceptions=True)  # let it unwind before we return
         if conn.done() and not conn.cancelled() and conn.exception() is not None:
             raise conn.exception()  # type: ignore[misc]
 
