@@ -287,7 +287,7 @@ def job_schedule() -> list[dict]:
             except Exception as exc:  # a bad schedule is shown, not fatal
                 text = f"{text} (invalid: {exc})"
         out.append({"job": name, "description": spec.description, "schedule": text, "next_run": nxt,
-                    "stale_after_s": spec.stale_threshold_s(s)})
+                    "stale_after_h": spec.stale_threshold_s(s) / 3600})
     return out
 
 

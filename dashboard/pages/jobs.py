@@ -12,7 +12,8 @@ if schedule:
     st.subheader("Schedule")
     st.dataframe(schedule, hide_index=True, column_config={
         "next_run": st.column_config.DatetimeColumn("Next run (UTC)", format="YYYY-MM-DD HH:mm"),
-        "stale_after_s": st.column_config.NumberColumn("Stale after (s)", format="%d"),
+        "stale_after_h": st.column_config.NumberColumn("Stale after (h)", format="%.1f",
+                                                       help="No successful run for this long raises a stale alert."),
     })
     with st.container(horizontal=True):
         for job in schedule:

@@ -69,6 +69,9 @@ def test_conversions_shows_funnel_and_groupings(settings, seeded_store):
 def test_jobs_run_now_queues_a_request(settings, seeded_store):
     at = make_app(settings, "pages/jobs.py")
     no_exceptions(at)
+    schedule = next(d.value for d in at.dataframe if "stale_after_h" in d.value.columns)
+    stale = dict(zip(schedule["job"], schedule["stale_after_h"]))
+    assert stale["news"] == settings.stale_after_s / 3600  # shown in hours, not raw seconds
     at.button(key="run_news").click().run()
     no_exceptions(at)
     with seeded_store.read() as con:
