@@ -38,7 +38,7 @@ event = st.dataframe(
     column_config={
         "score": st.column_config.ProgressColumn("Score", min_value=0.0,
                                                  max_value=max(1.0, float(inbox["score"].max() or 1.0)),
-                                                 format="%.2f"),
+                                                 format="%.3f"),  # as the picker below shows it
         "title": st.column_config.TextColumn("Title", width="large"),
         "matched": st.column_config.TextColumn("Matched keywords"),
         "posted_at": st.column_config.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm"),
@@ -69,7 +69,7 @@ if selected_ids:
                     components.unavailable("Posting to Discord", exc.module)
 
 st.subheader("Lead")
-titles = {row["id"]: f"{row['score'] or 0:.2f} · {row['title']}" for row in inbox.iter_rows(named=True)}
+titles = {row["id"]: f"{row['score'] or 0:.3f} · {row['title']}" for row in inbox.iter_rows(named=True)}
 default = selected_ids[0] if selected_ids else inbox["id"][0]
 lead_id = st.selectbox("Lead", list(titles), index=list(titles).index(default),
                        format_func=lambda i: titles[i], key="lead_pick")
