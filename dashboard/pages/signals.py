@@ -28,7 +28,7 @@ if latest.anchored:
             "and then 'learn' from the Jobs page.",
             icon=":material/history:")
 st.dataframe(
-    ranking, hide_index=True, height=280,
+    ranking, hide_index=True,  # height "auto": as tall as its rows, up to ten
     column_order=["symbol", "day", "composite", "trend", "reversion", "sentiment", "volume"],
     column_config={"symbol": st.column_config.TextColumn("Symbol"),
                    "day": st.column_config.DateColumn("Day"),
