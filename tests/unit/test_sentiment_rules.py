@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.finance_lexicon import tokenize
 from core.sentiment import COMPONENTS, N_VALENCE, components, score
+from core.sentiment_legal import legal_moves
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -111,6 +113,42 @@ def test_litigation_moves_by_its_own_verbs(label: str, text: str) -> None:
     """Lawsuits, probes and investigations are bad to have, so one dismissed, closed or
     ended is good news and one opened or widened bad (core/sentiment_legal.py)."""
     assert score(text).label == label
+
+
+@pytest.mark.parametrize(("label", "text"), [
+    # a verb in another clause does not move the lawsuit: "dropped" is the shares'
+    ("negative", "Shares dropped after lawsuit filed"),
+    ("negative", "Investors drop shares after lawsuit"),
+    ("negative", "Investigation continues as shares close lower"),
+    # coordinated moves: the last one is where the litigation stands
+    ("positive", "The lawsuit was filed and later dismissed"),
+    ("negative", "The probe was closed and then reopened"),
+    # "ended with ..." names the outcome: charges are not an acquittal
+    ("negative", "SEC investigation ended with charges against the CFO"),
+    ("positive", "The probe ended with no charges"),
+    # an attempt that is granted or won is the outcome
+    ("positive", "Judge grants motion to dismiss lawsuit"),
+    ("positive", "Boeing wins bid to dismiss lawsuit"),
+    ("negative", "Boeing loses bid to dismiss lawsuit"),
+])
+def test_a_legal_move_is_tied_within_its_clause_and_to_its_outcome(label: str, text: str) -> None:
+    assert score(text).label == label
+
+
+@pytest.mark.parametrize("text", [
+    "Company closes plant amid probe", "Company opens new store amid lawsuit",
+    "Stock ends higher despite lawsuit", "Investors drop shares after lawsuit",
+    "Investigation continues as shares close lower", "Shares dropped after lawsuit filed",
+])
+def test_a_legal_move_stays_in_its_clause(text: str) -> None:
+    """Only the lawsuit's own verb moves it, not one across "after", "amid", "despite", "as"."""
+    toks = tokenize(text)
+    assert [toks[v] for v, _ in legal_moves(toks, bytearray(len(toks)))] in ([], ["filed"])
+
+
+def test_a_legal_move_counts_once() -> None:
+    """'ends' tied to the lawsuit across 'despite' was counted on top of 'ends higher'."""
+    assert components("Stock ends higher despite lawsuit")[0] == pytest.approx(2.2)
 
 
 def test_components_add_up_to_the_rules_sum() -> None:
