@@ -12,7 +12,8 @@ pass through unchanged.
 
 When both the day-of-month and the day-of-week field are restricted, a day matching either
 runs, as in crontab(5) ("0 9 1 * mon": the 1st and every Monday; APScheduler alone would
-need a Monday that is the 1st).
+need a Monday that is the 1st). A field starting with ``*`` ("*/2") is not restricted, as
+in vixie cron and cronie, which look at its first character: "0 9 */2 * mon" is odd-day Mondays.
 
 Daylight-saving changes follow cron(8): on the autumn day a fixed time inside the repeated
 hour ("30 1 * * *") runs once, on the first pass, while schedules with ``*`` in the minute or
@@ -119,6 +120,9 @@ def parse_schedule(text: str, tz: str = "UTC") -> BaseTrigger | None:
             "'minute hour day month day_of_week'"
         )
     minute, hour, day, month, dow = fields
+    # cron (vixie/cronie) calls a day field unrestricted when it starts with '*' ("*/2"
+    # too): read that from the field as written, before numbers become day names
+    either = not day.startswith("*") and not dow.startswith("*")
     try:
         dow = crontab_day_of_week(dow)
 
@@ -126,7 +130,7 @@ def parse_schedule(text: str, tz: str = "UTC") -> BaseTrigger | None:
             return MarketCronTrigger(minute=minute, hour=hour, day=day, month=month,
                                      day_of_week=dow, timezone=tz, fixed_time="*" not in minute + hour)
 
-        if not day.startswith("*") and not dow.startswith("*"):
+        if either:
             # crontab(5): with both day fields restricted, a day matching EITHER runs
             # ("0 9 1 * mon" = the 1st and every Monday); APScheduler would want both
             return OrTrigger([cron(day, "*"), cron("*", dow)])

@@ -193,3 +193,30 @@ def test_cron_triggers_survive_pickling_with_their_dst_rule():
     after_first_pass = datetime(2026, 11, 1, 5, 30, 1, tzinfo=timezone.utc)
     nxt = trigger.get_next_fire_time(None, after_first_pass)
     assert nxt.astimezone(timezone.utc) == datetime(2026, 11, 2, 6, 30, tzinfo=timezone.utc)
+
+
+def test_a_day_of_week_starting_with_a_star_is_not_restricted():
+    """cron (vixie/cronie) marks a day field 'unrestricted' by its first character: '*/2'
+    keeps the AND of both day fields, in day of week as in day of month."""
+    fires = _fires("0 9 1 * */2", datetime(2026, 6, 25), datetime(2026, 9, 2))
+    # AND: the 1st only when it is a Sun/Tue/Thu/Sat (2026-07-01 Wed no, 08-01 Sat, 09-01 Tue)
+    assert [f.strftime("%m-%d %a") for f in fires] == ["08-01 Sat", "09-01 Tue"]
+    fires = _fires("0 9 */2 * 1", datetime(2026, 6, 25), datetime(2026, 7, 21))
+    assert [f.strftime("%m-%d %a") for f in fires] == ["06-29 Mon", "07-13 Mon"]  # odd Mondays
+
+
+def test_an_or_schedule_pickles_and_is_counted_by_missed_since():
+    import pickle
+
+    trigger = pickle.loads(pickle.dumps(parse_schedule("30 1 1 * sun", NY)))
+    # 2026-11-01 is the 1st AND a Sunday AND the autumn change: one fire, on the first pass
+    fires, now = [], datetime(2026, 10, 31, 12, tzinfo=timezone.utc)
+    for _ in range(3):
+        nxt = trigger.get_next_fire_time(None, now)
+        fires.append(nxt.astimezone(timezone.utc).replace(tzinfo=None))
+        now = nxt.astimezone(timezone.utc) + timedelta(seconds=1)
+    assert fires == [datetime(2026, 11, 1, 5, 30), datetime(2026, 11, 8, 6, 30),
+                     datetime(2026, 11, 15, 6, 30)]
+    assert missed_since(trigger, datetime(2026, 10, 25, 5, 30, 5), datetime(2026, 11, 8, 7),
+                        grace_s=3600) == datetime(2026, 11, 8, 6, 30)
+    assert next_fire(trigger, datetime(2026, 11, 20)) == datetime(2026, 11, 22, 6, 30)
