@@ -10,44 +10,19 @@ import asyncio
 import logging
 import random
 import socket
-from pathlib import Path
 
 import pytest
 
-from core.config import Settings
 from core.sources.http import USER_AGENT, FetchResult, HttpClient, MemoryValidatorCache
 from core.store import Store
 from core.store.http_cache import StoreValidatorCache
 from tests.fakes.http_server import (DropMidBody, FailTimes, FakeHttpServer, Hang, HugeBody, Redirect,
-                                     RedirectLoop, TooManyRequests, WrongContentType, Delay)
+                                     RedirectLoop, WrongContentType)
+from tests.integration.http_client import FEED, FIXTURES, fast, fetch_all, fetch_one  # noqa: F401 (fixture)
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "http"
-FEED = (FIXTURES / "pressreleases.rss").read_bytes()
 SLACK_S = 0.25   # scheduling slack on a busy 2-core machine
 
 pytestmark = pytest.mark.timeout(20)
-
-
-@pytest.fixture
-def fast(settings: Settings) -> Settings:
-    """Small timeouts so failures end quickly: 0.2 s per request, 1 s per URL, 1 MB cap."""
-    return settings.model_copy(update={"http_timeout_s": 0.2, "http_deadline_s": 1.0,
-                                       "http_max_bytes": 1_000_000})
-
-
-def fetch_all(settings: Settings, urls: list[str], **kw) -> list[FetchResult]:
-    kw.setdefault("backoff_base_s", 0.02)
-    kw.setdefault("rng", random.Random(3))
-
-    async def go():
-        async with HttpClient(settings, **kw) as http:
-            return await http.fetch_many(urls)
-
-    return asyncio.run(go())
-
-
-def fetch_one(settings: Settings, url: str, **kw) -> FetchResult:
-    return fetch_all(settings, [url], **kw)[0]
 
 
 def assert_within_deadline(r: FetchResult, deadline: float) -> None:
@@ -205,82 +180,6 @@ def test_redirect_hops_are_rate_limited_and_guarded(fake_http: FakeHttpServer, f
     assert away.error == "redirect refused: offline mode: not fetching from www.sec.gov"
 
 
-class SteppedClock:
-    """The client's clock and sleep: sleeping moves the clock, so waits are asserted, not
-    waited (network timeouts still run on the event loop's own clock)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 6))
-        await asyncio.sleep(0)    # let the other tasks look at the clock first ...
-        self.now += seconds       # ... then the time has passed
-
-
-def test_429_with_a_small_retry_after_is_honoured(fake_http: FakeHttpServer, fast):
-    fake_http.put("/busy.rss", FEED)
-    clock = SteppedClock()
-    roomy = fast.model_copy(update={"http_deadline_s": 5.0})
-    r = fetch_one(roomy, fake_http.fault("/busy.rss", TooManyRequests(retry_after="1")),
-                  clock=clock, sleep=clock.sleep)
-    assert r.ok and r.attempts == 2 and clock.slept == [1.0]
-    assert len(fake_http.requests_for("/busy.rss")) == 2
-
-
-@pytest.mark.parametrize("max_attempts", [4, 1])
-def test_a_429_pauses_the_whole_host_not_just_the_url(fake_http: FakeHttpServer, fast, max_attempts):
-    """The server's limit is per host: after one URL's 429, the host's other URLs in the batch
-    wait out the same Retry-After instead of each earning a 429 of its own; also when the URL
-    that earned it has no attempt left and gives up (max_attempts=1)."""
-    fake_http.put("/a.rss", FEED)
-    fake_http.put("/b.rss", FEED)
-    fake_http.fault("/a.rss", TooManyRequests(retry_after="2"))
-    clock = SteppedClock()
-    one_at_a_time = fast.model_copy(update={"http_deadline_s": 30.0, "http_timeout_s": 10.0,
-                                            "http_concurrency": 1})
-    a, b = fetch_all(one_at_a_time, [fake_http.url("/a.rss"), fake_http.url("/b.rss")],
-                     clock=clock, sleep=clock.sleep, max_attempts=max_attempts)
-    assert b.ok and b.attempts == 1
-    if max_attempts == 1:
-        assert a.error == "HTTP 429" and a.attempts == 1
-        assert [r.path for r in fake_http.requests] == ["/a.rss", "/b.rss"]
-        assert clock.slept == [2.0]          # /b waited the host's pause before it was sent
-        return
-    assert a.ok and a.attempts == 2
-    # /b did not slip in while /a backed off: both waited the host's 2 s pause
-    assert [r.path for r in fake_http.requests] == ["/a.rss", "/a.rss", "/b.rss"]
-    assert clock.slept == [2.0, 2.0]
-
-
-def test_a_long_429_pause_fails_the_hosts_other_urls_at_once_with_the_reason(fake_http: FakeHttpServer,
-                                                                            fast):
-    fake_http.put("/a.rss", FEED)
-    fake_http.put("/b.rss", FEED)
-    fake_http.fault("/a.rss", TooManyRequests(retry_after="120"))
-    clock = SteppedClock()
-    one_at_a_time = fast.model_copy(update={"http_deadline_s": 30.0, "http_timeout_s": 10.0,
-                                            "http_concurrency": 1})
-    a, b = fetch_all(one_at_a_time, [fake_http.url("/a.rss"), fake_http.url("/b.rss")],
-                     clock=clock, sleep=clock.sleep)
-    assert a.error.startswith("HTTP 429: gave up (Retry-After 120s exceeds deadline")
-    assert b.error == "HTTP 429 from 127.0.0.1: host paused for 120.0s, past the deadline"
-    assert fake_http.requests_for("/b.rss") == []            # never asked: the host said wait
-    assert clock.slept == []                                 # and nobody sat the pause out
-
-
-def test_429_with_retry_after_past_the_deadline_gives_up_at_once(fake_http: FakeHttpServer, fast):
-    fake_http.put("/busy.rss", FEED)
-    r = fetch_one(fast, fake_http.fault("/busy.rss", TooManyRequests(retry_after="120")))
-    assert r.status == 429 and r.attempts == 1
-    assert r.error.startswith("HTTP 429: gave up (Retry-After 120s exceeds deadline")
-    assert r.elapsed_s < 1.0                                     # did not sit out the deadline
-
-
 def test_a_connection_dropped_mid_body_is_retried_then_reported(fake_http: FakeHttpServer, fast):
     fake_http.put("/drop.rss", FEED)
     r = fetch_one(fast, fake_http.fault("/drop.rss", DropMidBody()), max_attempts=3)
@@ -323,41 +222,6 @@ def test_one_log_line_per_failed_fetch_without_the_query(fake_http: FakeHttpServ
     assert rec.name == "core.sources.http" and rec.host == "127.0.0.1" and rec.status == 500
     assert rec.reason == r.error and rec.url == fake_http.url("/api")
     assert all("SECRET123" not in str(vars(x)) and "SECRET123" not in x.getMessage() for x in caplog.records)
-
-
-# -- limits -----------------------------------------------------------------------------------
-
-def test_per_host_limit_holds_on_the_servers_clock(fake_http: FakeHttpServer, fast):
-    urls = [fake_http.put(f"/f{i}.rss", FEED) for i in range(9)]
-    s = fast.model_copy(update={"http_deadline_s": 5.0})
-    results = fetch_all(s, urls, host_limits={"127.0.0.1": (3, 0.4)})
-    assert all(r.ok for r in results)
-    times = sorted(r.time for r in fake_http.requests)
-    assert len(times) == 9
-    # at most 3 requests in any 0.4 s window, as the server saw them (small network jitter allowed)
-    assert all(times[i + 3] - times[i] >= 0.4 - 0.03 for i in range(len(times) - 3)), times
-    assert times[-1] - times[0] >= 0.8 - 0.03                       # the limit really held them back
-
-
-def test_a_rate_limit_slot_past_the_deadline_is_a_reason(fake_http: FakeHttpServer, fast):
-    urls = [fake_http.put(f"/f{i}.rss", FEED) for i in range(3)]
-    results = fetch_all(fast, urls, host_limits={"127.0.0.1": (2, 30.0)})
-    assert [r.ok for r in results].count(True) == 2
-    (late,) = [r for r in results if not r.ok]
-    assert late.error.startswith("rate limit for 127.0.0.1: next slot in") and late.attempts == 0
-    assert len(fake_http.requests) == 2
-
-
-def test_concurrency_is_bounded_by_settings(fake_http: FakeHttpServer, fast):
-    urls = [fake_http.put(f"/slow{i}.rss", FEED) for i in range(6)]
-    for i in range(6):
-        fake_http.fault(f"/slow{i}.rss", Delay(0.15))
-    s = fast.model_copy(update={"http_concurrency": 2, "http_timeout_s": 2.0, "http_deadline_s": 5.0})
-    results = fetch_all(s, urls)
-    assert all(r.ok for r in results)
-    times = sorted(r.time for r in fake_http.requests)
-    # two at a time: the 3rd request only starts once one of the first two (0.15 s each) is done
-    assert all(times[i + 2] - times[i] >= 0.15 - 0.03 for i in range(len(times) - 2)), times
 
 
 # -- validators in the store ----------------------------------------------------------------------
