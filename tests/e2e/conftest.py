@@ -208,18 +208,20 @@ def track_runs(page) -> None:
 
     A MutationObserver with ``attributeOldValue`` sees every change of the app's
     ``data-test-script-state`` away from ``running``, however short the run was, so a wait on
-    the count cannot miss a run the way a poll on the attribute could.
+    the count cannot miss a run the way a poll on the attribute could. It watches the whole
+    document, not the app element found now: should React replace that element, the runs of
+    its successor still count.
     """
-    page.evaluate(f"""() => {{
-        const app = {_APP};
+    page.evaluate("""() => {
         if (window.__sdObserver) window.__sdObserver.disconnect();
         window.__sdDone = 0;
-        window.__sdObserver = new MutationObserver(records => {{
+        window.__sdObserver = new MutationObserver(records => {
             for (const r of records) if (r.oldValue === 'running') window.__sdDone += 1;
-        }});
-        window.__sdObserver.observe(app, {{attributes: true, attributeOldValue: true,
-                                           attributeFilter: ['data-test-script-state']}});
-    }}""")
+        });
+        window.__sdObserver.observe(document.body, {subtree: true, attributes: true,
+                                                    attributeOldValue: true,
+                                                    attributeFilter: ['data-test-script-state']});
+    }""")
 
 
 def wait_runs(page, n: int = 1) -> None:
