@@ -33,14 +33,20 @@ log = logging.getLogger("tests.demo_job")
 
 
 def wait_until(condition, timeout: float = 15.0, what: str = "condition"):
-    """Poll a condition (a store query, a file) until it holds; fail after ``timeout``."""
+    """Poll a condition (a store query, a file) until it holds; fail after ``timeout``.
+
+    The poll interval grows from 20 ms to 200 ms: a store query opens the DuckDB file, and a
+    tight poll from the test process would keep taking the file lock the runner process
+    needs for its own writes."""
     tick = threading.Event()
     end = time.monotonic() + timeout
+    interval = 0.02
     while time.monotonic() < end:
         value = condition()
         if value:
             return value
-        tick.wait(0.02)
+        tick.wait(interval)
+        interval = min(0.2, interval * 1.5)
     raise AssertionError(f"timed out waiting for {what}")
 
 
