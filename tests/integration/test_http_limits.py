@@ -3,31 +3,13 @@ concurrency bound, and 429s, which pause the whole host (Retry-After or back-off
 read from the server's request log or from a stepped clock, never slept in the test."""
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
+from tests.fakes.clock import SteppedClock
 from tests.fakes.http_server import Delay, FakeHttpServer, TooManyRequests
 from tests.integration.http_client import FEED, fast, fetch_all, fetch_one  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.timeout(20)
-
-
-class SteppedClock:
-    """The client's clock and sleep: sleeping moves the clock, so waits are asserted, not
-    waited (network timeouts still run on the event loop's own clock)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 6))
-        await asyncio.sleep(0)    # let the other tasks look at the clock first ...
-        self.now += seconds       # ... then the time has passed
 
 
 def test_429_with_a_small_retry_after_is_honoured(fake_http: FakeHttpServer, fast):

@@ -15,23 +15,9 @@ from hypothesis import given, settings as hsettings, strategies as st
 from core.sources.http import FetchResult, MemoryValidatorCache, safe_url
 from core.sources.ratelimit import (DEFAULT_HOST_LIMITS, HostRateLimiter, backoff_delays, parse_retry_after,
                                     window_wait)
+from tests.fakes.clock import SteppedClock
 
 pytestmark = pytest.mark.timeout(30)
-
-
-class FakeClock:
-    """time.monotonic stand-in; ``sleep`` advances it instead of waiting."""
-
-    def __init__(self, now: float = 1000.0):
-        self.now = now
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 # -- back-off ---------------------------------------------------------------------------------
@@ -88,7 +74,7 @@ def test_window_wait_counts_only_requests_inside_the_window():
     assert list(grants) == [0.5, 1.0]                                        # expired entry dropped
 
 
-async def _take(limiter: HostRateLimiter, host: str, n: int, clock: FakeClock) -> list[float]:
+async def _take(limiter: HostRateLimiter, host: str, n: int, clock: SteppedClock) -> list[float]:
     times = []
     for _ in range(n):
         assert await limiter.acquire(host)
@@ -98,7 +84,7 @@ async def _take(limiter: HostRateLimiter, host: str, n: int, clock: FakeClock) -
 
 def test_sec_default_limit_is_ten_per_two_seconds():
     assert DEFAULT_HOST_LIMITS["www.sec.gov"] == (10, 2.0)
-    clock = FakeClock()
+    clock = SteppedClock()
     limiter = HostRateLimiter(DEFAULT_HOST_LIMITS, clock, clock.sleep)
     times = asyncio.run(_take(limiter, "WWW.SEC.GOV", 25, clock))
     assert times[:10] == [1000.0] * 10                  # a burst of ten is allowed
@@ -109,14 +95,14 @@ def test_sec_default_limit_is_ten_per_two_seconds():
 
 
 def test_unlisted_hosts_are_never_held():
-    clock = FakeClock()
+    clock = SteppedClock()
     limiter = HostRateLimiter({"www.sec.gov": (1, 10.0)}, clock, clock.sleep)
     times = asyncio.run(_take(limiter, "example.org", 50, clock))
     assert set(times) == {1000.0} and clock.slept == []
 
 
 def test_acquire_refuses_a_slot_past_the_deadline_and_takes_nothing():
-    clock = FakeClock()
+    clock = SteppedClock()
     limiter = HostRateLimiter({"h": (2, 10.0)}, clock, clock.sleep)
     asyncio.run(_take(limiter, "h", 2, clock))
     assert asyncio.run(limiter.acquire("h", until=clock.now + 5.0)) is False
@@ -127,7 +113,7 @@ def test_acquire_refuses_a_slot_past_the_deadline_and_takes_nothing():
 
 
 def test_a_paused_host_waits_out_its_pause_limited_or_not():
-    clock = FakeClock()
+    clock = SteppedClock()
     limiter = HostRateLimiter({"limited": (10, 1.0)}, clock, clock.sleep)
     for host in ("limited", "Unlisted.example"):
         limiter.pause(host, 30.0)
@@ -141,7 +127,7 @@ def test_a_paused_host_waits_out_its_pause_limited_or_not():
 
 
 def test_a_grant_counts_from_when_its_request_really_left():
-    clock = FakeClock(0.0)
+    clock = SteppedClock(0.0)
     limiter = HostRateLimiter({"h": (1, 1.0)}, clock, clock.sleep)
     granted = limiter.try_acquire("h")
     assert granted == 0.0 and limiter.try_acquire("h") is None
@@ -171,7 +157,7 @@ def test_limits_must_be_positive():
        gaps=st.lists(st.floats(0.0, 2.0), min_size=1, max_size=40))
 def test_no_window_ever_holds_more_than_the_limit(limit, per, gaps):
     """Requests arriving at arbitrary times: started requests never exceed limit per window."""
-    clock = FakeClock(0.0)
+    clock = SteppedClock(0.0)
     limiter = HostRateLimiter({"h": (limit, per)}, clock, clock.sleep)
 
     async def run() -> list[float]:
