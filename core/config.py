@@ -98,7 +98,7 @@ class Settings(BaseSettings):
     stale_after_s: float = Field(3600.0, gt=0, description="A job with no success for this long is flagged stale.")
     export_keep_days: int = Field(90, ge=1, description="Days of rolling daily exports to keep.")
 
-    # job runner resilience (jobs/resilience.py)
+    # job runner resilience (core/resilience.py)
     stale_after_overrides: dict[str, float] = Field(default_factory=dict, description="Per-job staleness threshold in seconds (JSON object, job name -> s).")
     job_retries: int = Field(2, ge=0, le=10, description="Retries of a job after a transient error (timeouts, connection errors, busy store).")
     retry_base_s: float = Field(2.0, gt=0, description="First retry back-off; doubles each attempt, with jitter.")

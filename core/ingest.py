@@ -17,7 +17,7 @@ from datetime import datetime
 
 import polars as pl
 
-from core import sentiment
+from core import sentiment, source_health
 from core.aio import run_sync
 from core.dedup import cluster_id, item_id
 from core.keywords import KeywordMatcher, lead_score
@@ -273,10 +273,9 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
     if not rows:
         return SourceCounts(reasons=[f"no enabled {kind} feeds"])
     now = utcnow()
-    health = _source_health()
     reasons: list[str] = []
-    if health is not None and feeds is None:
-        due = set(health.due_sources(store, [r["url"] for r in rows], now))
+    if feeds is None:
+        due = set(source_health.due_sources(store, [r["url"] for r in rows], now))
         reasons += [f"{r['name']}: skipped (paused or not due yet)" for r in rows if r["url"] not in due]
         rows = [r for r in rows if r["url"] in due]
         if not rows:
@@ -312,25 +311,14 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
     # ETags / Last-Modified only once the documents' rows are stored: saved earlier, a failed
     # store (busy past its wait, a crash) would turn the next poll into a 304 and lose them.
     validators.flush()
-    _record_health(health, store, settings, outcome, now)
+    _record_health(store, settings, outcome, now)
     return counts
 
 
-def _source_health():
-    """The jobs layer's breaker/adaptive-polling record, when it is installed."""
-    try:
-        from jobs import source_health
-    except ImportError:
-        return None
-    return source_health
-
-
-def _record_health(health, store: Store, settings, outcome: dict, now: datetime) -> None:
-    if health is None:
-        return
+def _record_health(store: Store, settings, outcome: dict, now: datetime) -> None:
     for url, (ok, new, error) in outcome.items():
         try:
-            health.record_source_outcome(store, url, ok=ok, new_items=new, error=error, now=now,
+            source_health.record_source_outcome(store, url, ok=ok, new_items=new, error=error, now=now,
                                          settings=settings)
         except Exception:  # health bookkeeping must never lose the rows just stored
             log.warning("could not record source health", extra={"source": url}, exc_info=True)

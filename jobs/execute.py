@@ -32,8 +32,8 @@ from core.store import source_health as health_sql
 from jobs import errors
 from jobs.lock import AlreadyRunning, ProcessLock
 from jobs.registry import JobSpec
-from jobs.resilience import SourceHealth, backoff_delay, pause_reason
-from jobs.source_health import outcome_update, pause_gate
+from core.resilience import SourceHealth, backoff_delay, pause_reason
+from core.source_health import outcome_update, pause_gate
 
 log = logging.getLogger(__name__)
 

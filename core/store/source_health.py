@@ -2,7 +2,7 @@
 
 The HTTP layer owns ``etag`` / ``last_modified`` in the same table; every write here is an
 upsert that names only the health columns, so the two never overwrite each other.
-The decisions (when to pause, how fast to poll) live in ``jobs/resilience.py``; this module
+The decisions (when to pause, how fast to poll) live in ``core/resilience.py``; this module
 only loads and saves, inside one transaction so two threads cannot lose an update.
 """
 from __future__ import annotations

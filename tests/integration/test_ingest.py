@@ -50,7 +50,7 @@ def test_good_404_and_hung_feed(fake_http: FakeHttpServer, store, online):
     assert "wall: an HTML page, not a feed (content-type text/html)" in reasons
     assert _count(store, "news") == 25
 
-    from jobs.source_health import source_health
+    from core.source_health import source_health
     assert source_health(store, missing).consecutive_failures == 1
     assert "404" in source_health(store, missing).last_error
     assert source_health(store, good).last_new_at is not None

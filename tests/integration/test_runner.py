@@ -25,7 +25,7 @@ from jobs.execute import JobExecutor
 from jobs.lock import AlreadyRunning, ProcessLock
 from jobs.registry import JobSpec, default_registry
 from jobs.runner import Runner, recover_dead_runs
-from jobs.source_health import due_sources, paused_sources, record_source_outcome, source_health
+from core.source_health import due_sources, paused_sources, record_source_outcome, source_health
 from jobs.status import stale_jobs
 
 pytestmark = pytest.mark.timeout(60)

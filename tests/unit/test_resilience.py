@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from core.models import RunStatus, SourceCounts
 from jobs import errors
-from jobs.resilience import (
+from core.resilience import (
     BreakerPolicy, PollPolicy, SourceHealth, after_outcome, backoff_delay, is_due, is_paused,
     next_poll_interval, pause_seconds,
 )

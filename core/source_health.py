@@ -2,7 +2,7 @@
 
 Call from an ingest loop (e.g. ``core/ingest.py``)::
 
-    from jobs.source_health import due_sources, record_source_outcome
+    from core.source_health import due_sources, record_source_outcome
     for url in due_sources(store, feed_urls, now):          # skips paused / not-yet-due feeds
         try:
             counts = fetch_and_store(url)
@@ -24,7 +24,7 @@ import polars as pl
 from core.models import utcnow
 from core.store import Store
 from core.store import source_health as sql
-from jobs.resilience import (
+from core.resilience import (
     BreakerPolicy, PollPolicy, SourceHealth, after_outcome, is_due, is_paused,
     pause_reason,
 )

@@ -1,7 +1,7 @@
 """Pure decisions that keep the runner healthy: retry back-off, circuit breaker, adaptive polling.
 
 No I/O and no clock of their own: callers pass ``now`` and a random generator, so tests
-drive them with a fake clock. ``jobs/source_health.py`` applies them to the store.
+drive them with a fake clock. ``core/source_health.py`` applies them to the store.
 
 - back-off: ``base * 2**attempt`` capped, with "equal jitter" (half fixed, half random) so
   many clients retrying at once spread out but nobody retries immediately.
