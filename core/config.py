@@ -11,7 +11,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_WATCHLIST = ["AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "SPY"]
@@ -117,6 +117,12 @@ class Settings(BaseSettings):
     signal_horizon_days: int = Field(5, ge=1, le=60, description="Bars ahead a signal is scored against (its forward return).")
     signal_window_days: int = Field(250, ge=20, description="Bars of settled signals in each component's track record.")
     signal_shrink_n0: float = Field(200.0, ge=0, description="Pseudo-signals of shrinkage toward equal component weights.")
+
+    # traces (core/tracing.py): spans kept locally; exported over OTLP when the standard variable is set
+    otlp_endpoint: str | None = Field(None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT", "SIGNALDESK_OTLP_ENDPOINT", "otlp_endpoint"), description="OTLP/HTTP collector base URL (the standard OTEL_EXPORTER_OTLP_ENDPOINT); spans go to <url>/v1/traces. Unset: spans stay local.")
+    otlp_timeout_s: float = Field(5.0, gt=0, description="Timeout of one OTLP export request (runs in a background thread, never in a job).")
+    trace_keep_days: float = Field(7.0, gt=0, description="Days of spans the local span table keeps.")
+    trace_max_spans: int = Field(200_000, ge=100, description="Most spans the local span table keeps (the oldest go first).")
 
     @field_validator("watchlist", mode="before")
     @classmethod

@@ -17,7 +17,7 @@ from datetime import datetime
 
 import polars as pl
 
-from core import sentiment, source_health
+from core import sentiment, source_health, tracing
 from core.aio import run_sync
 from core.dedup import cluster_id, item_id
 from core.keywords import KeywordMatcher, lead_score
@@ -84,39 +84,48 @@ def ingest_documents(store: Store, settings, kind: str, documents: list,
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     now = now or utcnow()
     docs = [_as_document(d) for d in documents]
-    unchanged = _unchanged_documents(store, kind, docs)
-    parsed: list[FeedResult] = [
-        FeedResult(source=d.source) if i in unchanged else
-        parse_document(d.body, d.headers, source=d.source, kind=kind, platform=d.platform,
-                       adapter=d.adapter, url=d.url)
-        for i, d in enumerate(docs)]
-    # normalise + ids; remember which document each row came from
-    rows: list[tuple[int, str, object]] = []
-    seen: set[str] = set()
-    batch_dupes = [0] * len(docs)
-    for i, res in enumerate(parsed):
-        for item in res.items:
-            iid = item_id(kind, item.url, item.guid)
-            if iid in seen:
-                batch_dupes[i] += 1
-                continue
-            seen.add(iid)
-            rows.append((i, iid, item))
-    known = known_ids(store, kind, [r[1] for r in rows]) if rows else set()
-    fresh = [r for r in rows if r[1] not in known]
+    with tracing.span("parse", {"signaldesk.documents": len(docs)}) as sp:
+        unchanged = _unchanged_documents(store, kind, docs)
+        parsed: list[FeedResult] = [
+            FeedResult(source=d.source) if i in unchanged else
+            parse_document(d.body, d.headers, source=d.source, kind=kind, platform=d.platform,
+                           adapter=d.adapter, url=d.url)
+            for i, d in enumerate(docs)]
+        tracing.set_attributes(sp, {"signaldesk.documents_unchanged": len(unchanged),
+                                    "signaldesk.entries": sum(len(r.items) for r in parsed)})
+    with tracing.span("dedup") as sp:
+        # normalise + ids; remember which document each row came from
+        rows: list[tuple[int, str, object]] = []
+        seen: set[str] = set()
+        batch_dupes = [0] * len(docs)
+        for i, res in enumerate(parsed):
+            for item in res.items:
+                iid = item_id(kind, item.url, item.guid)
+                if iid in seen:
+                    batch_dupes[i] += 1
+                    continue
+                seen.add(iid)
+                rows.append((i, iid, item))
+        known = known_ids(store, kind, [r[1] for r in rows]) if rows else set()
+        fresh = [r for r in rows if r[1] not in known]
+        tracing.set_attributes(sp, {"signaldesk.rows": len(rows), "signaldesk.rows_known": len(known),
+                                    "signaldesk.rows_batch_duplicate": sum(batch_dupes)})
     dupes = list(batch_dupes)
     for i, iid, _ in rows:
         if iid in known:
             dupes[i] += 1
     unmatched = [0] * len(docs)
-    if kind == "news":
-        frame = _news_frame(store, fresh, now)
-        new_ids = set(insert_news(store, frame))
-    else:
-        frame, skipped = _lead_frame(store, fresh, now)
-        for i in skipped:
-            unmatched[i] += 1
-        new_ids = set(insert_leads(store, frame))
+    with tracing.span("score", {"signaldesk.rows": len(fresh)}):
+        if kind == "news":
+            frame = _news_frame(store, fresh, now)
+        else:
+            frame, skipped = _lead_frame(store, fresh, now)
+            for i in skipped:
+                unmatched[i] += 1
+    with tracing.span("insert", {"signaldesk.rows": frame.height}) as sp:
+        new_ids = set(insert_news(store, frame) if kind == "news" else insert_leads(store, frame))
+        tracing.set_attributes(sp, {"signaldesk.rows_new": len(new_ids),
+                                    "signaldesk.rows_duplicate": sum(dupes) + frame.height - len(new_ids)})
     new_per_doc = [0] * len(docs)
     not_inserted = [0] * len(docs)  # keyword misses (leads) + rows a concurrent writer stored first
     for i, iid, _ in fresh:
@@ -133,7 +142,7 @@ def ingest_documents(store: Store, settings, kind: str, documents: list,
         lost_race = not_inserted[i] - unmatched[i]
         outcomes.append(_outcome(doc.source, res, new_per_doc[i], dupes[i] + max(0, lost_race),
                                  unmatched[i]))
-    total = SourceCounts()
+    total = SourceCounts(sources=len(outcomes), sources_failed=sum(o.status == "error" for o in outcomes))
     for o in outcomes:
         total = total.add(o.counts)
     log.info("ingested documents", extra={"kind": kind, "documents": len(docs), **total.as_dict()})
@@ -284,7 +293,10 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
 
     validators = StoreValidatorCache(store)
     validators.load([r["url"] for r in rows])  # short read; closed before any request goes out
-    results = run_sync(_fetch_all(settings, [r["url"] for r in rows], validators))
+    with tracing.span("fetch", {"signaldesk.sources": len(rows)}) as sp:
+        results = run_sync(_fetch_all(settings, [r["url"] for r in rows], validators))
+        failed = sum(1 for r in results if not (r.ok or r.not_modified))
+        tracing.set_attributes(sp, {"signaldesk.sources_failed": failed})
     documents: list[Document] = []
     outcome: dict[str, tuple[bool, int, str | None]] = {}  # url -> (ok, new, error)
     for row, res in zip(rows, results):
@@ -312,6 +324,8 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
     # store (busy past its wait, a crash) would turn the next poll into a 304 and lose them.
     validators.flush()
     _record_health(store, settings, outcome, now)
+    counts.sources = len(outcome)
+    counts.sources_failed = sum(1 for ok, _, _ in outcome.values() if not ok)
     return counts
 
 

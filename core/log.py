@@ -1,6 +1,8 @@
 """Structured logs: one JSON object per line, or readable text when stderr is a terminal.
 
-``run_id`` is carried by a context variable, so every line written inside a job run names it.
+``run_id`` is carried by a context variable, so every line written inside a job run names it;
+``trace_id`` / ``span_id`` are those of the current OpenTelemetry span (``core.tracing``), so a
+log line can be found from the Jobs page's waterfall and the other way round.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import logging
 import sys
 from contextlib import contextmanager
 from datetime import datetime, timezone
+
+from opentelemetry import trace
 
 run_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("run_id", default=None)
 
@@ -31,6 +35,10 @@ class JsonFormatter(logging.Formatter):
         rid = getattr(record, "run_id", None) or run_id_var.get()
         if rid:
             out["run_id"] = rid
+        ctx = trace.get_current_span().get_span_context()
+        if ctx.is_valid:
+            out["trace_id"] = format(ctx.trace_id, "032x")
+            out["span_id"] = format(ctx.span_id, "016x")
         out.update({k: v for k, v in _extras(record).items() if k != "run_id"})
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)

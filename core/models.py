@@ -99,6 +99,10 @@ class SourceCounts:
     duplicate: int = 0
     rejected: int = 0
     reasons: list[str] = field(default_factory=list)
+    # inputs (feeds, symbols) this run tried, and how many of them failed: a run whose every
+    # input failed is "failed", not "partial" (jobs.errors.status_for)
+    sources: int = 0
+    sources_failed: int = 0
 
     def add(self, other: "SourceCounts") -> "SourceCounts":
         return SourceCounts(
@@ -107,6 +111,8 @@ class SourceCounts:
             self.duplicate + other.duplicate,
             self.rejected + other.rejected,
             self.reasons + other.reasons,
+            self.sources + other.sources,
+            self.sources_failed + other.sources_failed,
         )
 
     def as_dict(self) -> dict:

@@ -18,9 +18,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import polars as pl
 
+from core import tracing
 from core.models import SourceCounts, price_frame
-from core.sources.yahoo import (INTERVALS, ChartData, ChartError, YahooSource, parse_chart_body,
-                                parse_history_csv)
+from core.sources.yahoo import (
+    INTERVALS,
+    ChartData,
+    ChartError,
+    YahooSource,
+    parse_chart_body,
+    parse_history_csv,
+)
 from core.store import Store
 from core.store.feeds import list_watchlist
 from core.store.prices import bar_spans, price_history, replace_symbol_history, upsert_prices
@@ -137,13 +144,18 @@ def ingest_prices(store: Store, settings, interval: str = "1d", symbols: list[st
 
 
 def _ingest_symbol(store: Store, src: YahooSource, symbol: str, interval: str, span) -> SourceCounts:
-    counts = SourceCounts()
-    res = src.fetch(symbol, interval, start=span.overlap_start if span else None)
+    counts = SourceCounts(sources=1)
+    with tracing.span("yahoo chart", {"signaldesk.symbol": symbol, "signaldesk.interval": interval}) as sp:
+        res = src.fetch(symbol, interval, start=span.overlap_start if span else None)
+        tracing.set_attributes(sp, {"signaldesk.bars": len(res.data.bars) if res.data else 0})
+        if res.data is None:
+            tracing.set_error(sp, res.reason)
     data = res.data
     if data is None or not data.bars:
         counts.reasons.append(res.reason or f"{symbol} {interval}: no data")
         if data is None and "no data" not in (res.reason or ""):
             counts.rejected += 1
+            counts.sources_failed = 1
         return counts
     counts.fetched, counts.rejected = len(data.bars), data.rejected
     counts.reasons.extend(data.reasons)

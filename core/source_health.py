@@ -22,12 +22,17 @@ from datetime import datetime
 import polars as pl
 
 from core.models import utcnow
-from core.store import Store
-from core.store import source_health as sql
 from core.resilience import (
-    BreakerPolicy, PollPolicy, SourceHealth, after_outcome, is_due, is_paused,
+    BreakerPolicy,
+    PollPolicy,
+    SourceHealth,
+    after_outcome,
+    is_due,
+    is_paused,
     pause_reason,
 )
+from core.store import Store
+from core.store import source_health as sql
 
 
 def _policies(settings) -> tuple[BreakerPolicy, PollPolicy]:

@@ -76,6 +76,10 @@ def overview() -> dict:
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _alerts(path: str, now: datetime) -> dict:
     out = views.alerts(store(), now)
+    from core.store import health_alerts  # failing jobs and sources: "All clear" only when true
+
+    out["unhealthy_jobs"] = health_alerts.unhealthy_jobs(store())
+    out["failing_sources"] = health_alerts.failing_sources(store(), now)
     status = optional("jobs.status")
     stale = status.stale_jobs(store(), current_settings(), now) if status else []
     out["stale_jobs"] = pl.DataFrame(
@@ -87,7 +91,8 @@ def _alerts(path: str, now: datetime) -> dict:
 
 
 def alerts() -> dict:
-    """Stale jobs (the runner's own rule), paused sources, failed or unknown posts."""
+    """Stale jobs (the runner's own rule), failed/partial jobs, failing and paused sources,
+    failed or unknown posts."""
     return _alerts(_key(), now_minute())
 
 

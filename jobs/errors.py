@@ -144,10 +144,54 @@ def _problems(counts: Any) -> bool:
     return False
 
 
+def source_tally(counts: Any) -> tuple[int, int]:
+    """(inputs tried, inputs failed) over the whole record (``SourceCounts.sources``, nested too)."""
+    if not isinstance(counts, dict):
+        return 0, 0
+    tried = counts.get("sources") if isinstance(counts.get("sources"), int) else 0
+    failed = counts.get("sources_failed") if isinstance(counts.get("sources_failed"), int) else 0
+    for v in counts.values():
+        if isinstance(v, dict):
+            t, f = source_tally(v)
+            tried, failed = tried + t, failed + f
+    return tried, failed
+
+
 def status_for(counts: Any) -> RunStatus:
-    """ok, or partial when the job finished but something was rejected or failed along the way
-    (a rejected/failed count, or a reason that is not just "not modified", "skipped", "offline"...)."""
-    return RunStatus.PARTIAL if _problems(counts) else RunStatus.OK
+    """failed when every input the run tried failed; partial when some did, or the job finished
+    but something was rejected along the way (a rejected/failed count, or a reason that is not
+    just "not modified", "skipped", "offline"...); ok otherwise."""
+    tried, failed = source_tally(counts)
+    if tried and failed >= tried:
+        return RunStatus.FAILED
+    return RunStatus.PARTIAL if failed or _problems(counts) else RunStatus.OK
+
+
+def _reasons(counts: Any) -> list[str]:
+    if not isinstance(counts, dict):
+        return []
+    out = [str(r) for r in counts.get("reasons") or [] if not _BENIGN.search(str(r))]
+    for v in counts.values():
+        if isinstance(v, dict):
+            out += _reasons(v)
+    return out
+
+
+def problem_summary(counts: Any, status: RunStatus) -> str | None:
+    """What went wrong in a finished run, in words for the Jobs page: "all 4 sources failed: ...",
+    "1 of 4 sources failed: ...", or the problems of a partial run. None for an ok run."""
+    if status not in (RunStatus.PARTIAL, RunStatus.FAILED):
+        return None
+    tried, failed = source_tally(counts)
+    if tried and failed >= tried:
+        head = f"all {tried} sources failed" if tried > 1 else "the only source failed"
+    elif failed:
+        head = f"{failed} of {tried} sources failed"
+    else:
+        head = "finished with problems"
+    reasons = _reasons(counts)
+    text = f"{head}: {'; '.join(reasons)}" if reasons else head
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 3] + "..."
 
 
 def new_items(counts: Any) -> int:

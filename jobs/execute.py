@@ -24,16 +24,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core import tracing
 from core.log import bound_run_id
 from core.models import RunStatus, utcnow
-from core.store import Store
-from core.store import job_runs
+from core.resilience import SourceHealth, backoff_delay, pause_reason
+from core.source_health import outcome_update, pause_gate
+from core.store import Store, job_runs
 from core.store import source_health as health_sql
 from jobs import errors
 from jobs.lock import AlreadyRunning, ProcessLock
 from jobs.registry import JobSpec
-from core.resilience import SourceHealth, backoff_delay, pause_reason
-from core.source_health import outcome_update, pause_gate
 
 log = logging.getLogger(__name__)
 
@@ -164,9 +164,16 @@ class JobExecutor:
             if paused:
                 log.warning("job skipped: %s", paused, extra={"job": name})
                 return RunOutcome(run_id, name, RunStatus.SKIPPED, error=paused)
-            log.info("job started", extra={"job": name, "trigger": trigger})
-            outcome, owns_lock = self._run_body(spec, run_id, lock)
-            return self._record(spec, run_id, started, outcome)
+            with tracing.span(f"job {name}", {"signaldesk.job": name, "signaldesk.trigger": trigger}) as sp:
+                log.info("job started", extra={"job": name, "trigger": trigger})
+                outcome, owns_lock = self._run_body(spec, run_id, lock)
+                tracing.set_attributes(sp, {"signaldesk.status": str(outcome.status),
+                                            "signaldesk.attempts": outcome.attempts})
+                if outcome.status == RunStatus.FAILED:
+                    tracing.set_error(sp, outcome.error)
+            recorded = self._record(spec, run_id, started, outcome)
+            tracing.save_local(self.store, self.settings)  # after the record: spans never cost a run
+            return recorded
         finally:
             if owns_lock:
                 lock.__exit__(None, None, None)
@@ -197,7 +204,13 @@ class JobExecutor:
                                       attempts=attempt + 1), False
             if box.exc is None:
                 counts = errors.to_counts(box.result)
-                return RunOutcome(run_id, spec.name, errors.status_for(counts), counts=counts,
+                status = errors.status_for(counts)
+                problem = errors.problem_summary(counts, status)
+                problem = errors.redact(problem, self._secrets) if problem else None
+                return RunOutcome(run_id, spec.name, status, counts=counts, error=problem,
+                                  fingerprint=errors.fingerprint("AllSourcesFailed", problem or "",
+                                                                 job_source(spec.name))
+                                  if status == RunStatus.FAILED else None,
                                   attempts=attempt + 1), True
             exc = box.exc
             retry = (errors.is_transient(exc) and attempt < self.settings.job_retries

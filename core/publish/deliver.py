@@ -26,9 +26,11 @@ from urllib.parse import urlsplit
 import aiohttp
 import discord
 from discord.http import HTTPClient, Route, handle_message_parameters
+from opentelemetry.trace import SpanKind
 
-from core.publish.packer import CONTENT_MAX
+from core import tracing
 from core.publish.pacing import CallTracker, Pacer
+from core.publish.packer import CONTENT_MAX
 
 log = logging.getLogger(__name__)
 
@@ -287,6 +289,29 @@ class BatchResult:
     paced_s: float = 0.0
 
 
+async def _send_one(transport: Transport, item: Planned, timeout: float) -> Delivered:
+    """One message, paced, within ``timeout``; its span says how long it waited and why it failed."""
+    calls = transport.tracker.calls
+    waited = transport.pacer.waited_s
+    with tracing.span("discord message", {"signaldesk.discord.items": len(item.keys),
+                                          "signaldesk.discord.target": transport.target},
+                      kind=SpanKind.CLIENT) as sp:
+        try:
+            await asyncio.wait_for(transport.pacer.wait(), timeout=timeout)
+            mid = await asyncio.wait_for(transport._send(item.payload, nonce_for(item.keys)), timeout=timeout)
+            d = Delivered(item, message_id=mid)
+        except Exception as exc:  # noqa: BLE001
+            d = Delivered(item, error=classify(exc, transport.tracker, timeout, transport.secret))
+            log.warning("discord message failed", extra={
+                "target": transport.target, "code": d.error.code, "items": len(item.keys)})
+        tracing.set_attributes(sp, {"signaldesk.discord.api_calls": transport.tracker.calls - calls,
+                                    "signaldesk.discord.paced_s": round(transport.pacer.waited_s - waited, 3),
+                                    "signaldesk.discord.message_id": d.message_id,
+                                    "error.type": d.error.code if d.error else None})
+        tracing.set_error(sp, str(d.error) if d.error else None)
+    return d
+
+
 async def deliver(transport: Transport, plan: list[Planned], deadline_s: float,
                   on_result: Callable[[Delivered], None]) -> BatchResult:
     """Send ``plan`` in order. After the first failure the rest is not attempted (keeps channel
@@ -317,17 +342,8 @@ async def deliver(transport: Transport, plan: list[Planned], deadline_s: float,
                 failure = DeliveryError("deadline", f"the batch deadline of {deadline_s:g}s was reached")
                 d = Delivered(item, error=failure)
             else:
-                timeout = min(transport.send_timeout_s, left)
-                try:
-                    await asyncio.wait_for(transport.pacer.wait(), timeout=timeout)
-                    mid = await asyncio.wait_for(transport._send(item.payload, nonce_for(item.keys)),
-                                                 timeout=timeout)
-                    d = Delivered(item, message_id=mid)
-                except Exception as exc:  # noqa: BLE001
-                    failure = classify(exc, transport.tracker, timeout, transport.secret)
-                    d = Delivered(item, error=failure)
-                    log.warning("discord message failed", extra={
-                        "target": transport.target, "code": failure.code, "items": len(item.keys)})
+                d = await _send_one(transport, item, min(transport.send_timeout_s, left))
+                failure = d.error
             out.results.append(d)
             on_result(d)
     finally:

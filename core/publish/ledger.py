@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from core import tracing
 from core.aio import run_sync
 from core.models import PostStatus, utcnow
 from core.publish import deliver as dl
@@ -267,9 +268,21 @@ def _skip_reason(status: str) -> str:
 
 
 async def _send(store: Store, settings, plan: list[dl.Planned], owners: dict, target: str) -> PostReport:
-    report = PostReport(target=target, messages=len(plan), payloads=[p.payload for p in plan])
     if not plan:
-        return report
+        return PostReport(target=target, messages=0, payloads=[])
+    with tracing.span("discord batch", {"signaldesk.discord.target": target,
+                                        "signaldesk.discord.messages": len(plan)}) as sp:
+        report = await _send_plan(store, settings, plan, owners, target)
+        counts = report.counts
+        tracing.set_attributes(sp, {"signaldesk.discord.api_calls": report.api_calls,
+                                    **{f"signaldesk.posts.{k}": v for k, v in counts.items()}})
+        tracing.set_error(sp, report.reason or ("some posts failed" if counts.get("failed") else None))
+    tracing.save_local(store, settings)  # a batch from the dashboard or the CLI has no job run to do it
+    return report
+
+
+async def _send_plan(store: Store, settings, plan: list[dl.Planned], owners: dict, target: str) -> PostReport:
+    report = PostReport(target=target, messages=len(plan), payloads=[p.payload for p in plan])
 
     def record(d: dl.Delivered) -> None:
         if d.error is None:

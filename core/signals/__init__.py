@@ -10,6 +10,7 @@ import logging
 
 import polars as pl
 
+from core import tracing
 from core.models import utcnow
 from core.signals.components import COMPONENTS, components
 from core.signals.composite import SHRINK_N0, build, equity_curve, reason
@@ -40,9 +41,16 @@ def latest_weights(w: pl.DataFrame, horizon: int = DEFAULT_HORIZON) -> pl.DataFr
 
 
 def refresh(store, settings=None) -> dict:
-    """Recompute all daily signals from the store's bars and news; replace signals and weights.
+    """Recompute all daily signals from the store's bars and news; replace signals and weights
+    (one ``signal refresh`` span with the counts)."""
+    with tracing.span("signal refresh") as sp:
+        counts = _refresh(store, settings)
+        tracing.set_attributes(sp, {f"signaldesk.{k}": v for k, v in counts.items()})
+    return counts
 
-    ``settings`` (optional) supplies signal_horizon_days, signal_window_days, signal_shrink_n0.
+
+def _refresh(store, settings=None) -> dict:
+    """``settings`` (optional) supplies signal_horizon_days, signal_window_days, signal_shrink_n0.
 
     Returns counts for the job record: symbols, bars, news_days, signals, weights.
     """

@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import aiohttp
+from opentelemetry.trace import SpanKind
 from yarl import URL
 
+from core import tracing
 from core.config import Settings
 from core.sources.http_exchange import Outcome, exchange, scrub
 from core.sources.ratelimit import DEFAULT_HOST_LIMITS, Clock, HostRateLimiter, Sleep, backoff_delays
@@ -84,6 +86,29 @@ def safe_url(url: str) -> str:
         return str(u.with_query(None).with_fragment(None).with_user(None))
     except (ValueError, TypeError):
         return url.split("?", 1)[0].split("#", 1)[0]
+
+
+def _request_attributes(url: str) -> dict:
+    """OpenTelemetry HTTP client attributes (semantic conventions); the URL masked by ``safe_url``."""
+    try:
+        u = URL(url)
+        host, port = u.host, u.port
+    except (ValueError, TypeError):
+        host = port = None
+    return {"http.request.method": "GET", "url.full": safe_url(url), "server.address": host,
+            "server.port": port}
+
+
+def _record_response(sp, r: FetchResult) -> None:
+    tracing.set_attributes(sp, {
+        "http.response.status_code": r.status,
+        "http.response.body.size": len(r.body),
+        "http.request.resend_count": max(0, r.attempts - 1) or None,
+        "signaldesk.http.attempts": r.attempts,
+        "signaldesk.http.cache_hit": r.not_modified,  # 304: the conditional GET's validators held
+        "error.type": (str(r.status) if r.status and r.status >= 400 else "fetch_error") if r.error else None,
+    })
+    tracing.set_error(sp, r.error)
 
 
 def _is_loopback(host: str) -> bool:
@@ -189,6 +214,12 @@ class HttpClient:
         """GET one URL within ``deadline_s`` (default ``settings.http_deadline_s``), retries included."""
         if self._session is None or self._sem is None:
             raise RuntimeError("HttpClient is used outside 'async with HttpClient(...)'")
+        with tracing.span("GET", _request_attributes(url), kind=SpanKind.CLIENT) as sp:
+            result = await self._fetch(url, deadline_s)
+            _record_response(sp, result)
+            return result
+
+    async def _fetch(self, url: str, deadline_s: float | None) -> FetchResult:
         deadline = deadline_s if deadline_s is not None else self.settings.http_deadline_s
         start = self._clock()
         p = _Progress()

@@ -1,7 +1,7 @@
 """Jobs: schedules, last/next run and status (refreshing itself), durations, errors, paused sources."""
 import streamlit as st
 
-from dashboard import actions, charts, components, data
+from dashboard import actions, charts, components, data, run_waterfall
 
 st.title("Jobs")
 st.caption("The dashboard never runs network jobs itself: 'Run now' queues a request that the job "
@@ -32,7 +32,8 @@ def live_status() -> None:
     components.table(state["status"], "No job has run yet — start the runner with `python -m jobs up`, "
                      "or queue one with a 'Run now' button.", {
                          "last_duration_s": st.column_config.NumberColumn("Duration (s)", format="%.1f"),
-                         "last_error": st.column_config.TextColumn("Last error", width="large"),
+                         "last_error": st.column_config.TextColumn("Last error or problems", width="large",
+                                                                   help="Why the last run failed or was partial"),
                      })
     if not state["pending"].is_empty():
         st.info(f"{state['pending'].height} run request(s) waiting for the runner.")
@@ -49,6 +50,8 @@ if state["durations"].is_empty():
     components.empty_state("No finished runs in the last 7 days.")
 else:
     st.plotly_chart(charts.durations(state["durations"]), width="stretch")
+
+run_waterfall.render()  # spans of a picked run or Discord batch
 
 st.subheader("Errors grouped by fingerprint (last 7 days)")
 components.table(state["errors"], "No failures in the last 7 days.", {

@@ -1,7 +1,7 @@
 """Overview: today's numbers with sparklines, what needs attention, news volume per day."""
 import streamlit as st
 
-from dashboard import charts, components, data, recent
+from dashboard import attention, charts, components, data, recent
 
 st.title("Overview")
 kpi = data.overview()
@@ -31,19 +31,7 @@ with st.container(horizontal=True, border=True):
 
 st.subheader("Needs attention")
 alerts = data.alerts()
-if alerts["stale_jobs"].is_empty() and alerts["paused_sources"].is_empty() and alerts["bad_posts"].is_empty():
-    st.success("All clear: jobs are fresh, no source is paused, every post was delivered.",
-               icon=":material/check_circle:")
-for job in alerts["stale_jobs"].iter_rows(named=True):
-    components.stale_job_warning(job)
-for src in alerts["paused_sources"].iter_rows(named=True):
-    st.warning(f"Source {src['source']} is paused until {src['paused_until']:%H:%M} UTC "
-               f"after {src['consecutive_failures']} failures.", icon=":material/pause_circle:")
-    st.text(f"Last error: {src['last_error'] or '–'}")
-for post in alerts["bad_posts"].iter_rows(named=True):
-    advice = ("check the channel: they may have been sent" if post["status"] == "unknown"
-              else "see the Discord page to retry")
-    st.error(f"{post['n']} Discord post(s) are **{post['status']}** — {advice}.", icon=":material/error:")
+attention.render(alerts)
 
 st.subheader("News volume and sentiment")
 quiet = recent.news_window(30) if kpi["news_today"] == 0 and series["news"].sum() == 0 else None

@@ -103,7 +103,8 @@ def test_scheduled_job_is_recorded_and_every_log_line_names_its_run(settings, st
     finally:
         runner.stop(grace_s=5)
     row = done[-1]
-    assert json.loads(row["counts"]) == {"fetched": 3, "new": 2, "duplicate": 1, "rejected": 0, "reasons": []}
+    assert json.loads(row["counts"]) == {"fetched": 3, "new": 2, "duplicate": 1, "rejected": 0, "reasons": [],
+                                           "sources": 0, "sources_failed": 0}
     assert row["finished_at"] >= row["started_at"] and row["duration_s"] >= 0
     inside = [line for line in capture.lines if line["message"] == "inside the job"]
     assert inside and all(len(line["run_id"]) == 12 for line in inside)
