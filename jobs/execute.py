@@ -171,7 +171,7 @@ class JobExecutor:
                                             "signaldesk.attempts": outcome.attempts})
                 if outcome.status == RunStatus.FAILED:
                     tracing.set_error(sp, outcome.error)
-            recorded = self._record(spec, run_id, started, outcome)
+                recorded = self._record(spec, run_id, started, outcome)  # its log lines name the trace
             tracing.save_local(self.store, self.settings)  # after the record: spans never cost a run
             return recorded
         finally:
