@@ -82,8 +82,15 @@ def ingest_documents(store: Store, settings, kind: str, documents: list,
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-    now = now or utcnow()
     docs = [_as_document(d) for d in documents]
+    with tracing.span(f"ingest {kind}", {"signaldesk.sources": ", ".join(d.source for d in docs)[:500]}) as sp:
+        report = _ingest(store, kind, docs, now or utcnow())
+        tracing.set_attributes(sp, {f"signaldesk.rows_{k}": v for k, v in report.counts.as_dict().items()
+                                    if isinstance(v, int)})
+    return report
+
+
+def _ingest(store: Store, kind: str, docs: list[Document], now: datetime) -> IngestReport:
     with tracing.span("parse", {"signaldesk.documents": len(docs)}) as sp:
         unchanged = _unchanged_documents(store, kind, docs)
         parsed: list[FeedResult] = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from core import tracing
 from core.config import DEFAULT_KEYWORDS, DEFAULT_LEAD_FEEDS, DEFAULT_NEWS_FEEDS
 from core.replay import replay_files
 from core.store import Store
@@ -48,12 +49,14 @@ def seed_if_empty(store: Store, settings, sample_dir: Path | None = None) -> dic
         summary["sample"] = "skipped: the news table already has rows"
         return summary
     replayed = []
-    for kind, files in sample_files(sample_dir or SAMPLE_DIR).items():
-        replayed.extend(replay_files(store, settings, kind, files))
-    summary["sample"] = replayed
-    summary["sample_new"] = {k: sum(r["new"] for r in replayed if r["kind"] == k)
-                             for k in ("leads", "news", "prices")}
-    summary["derived"] = _derive(store, settings)
+    with tracing.span("seed sample replay"):  # so a fresh demo's Jobs page has a waterfall to show
+        for kind, files in sample_files(sample_dir or SAMPLE_DIR).items():
+            replayed.extend(replay_files(store, settings, kind, files))
+        summary["sample"] = replayed
+        summary["sample_new"] = {k: sum(r["new"] for r in replayed if r["kind"] == k)
+                                 for k in ("leads", "news", "prices")}
+        summary["derived"] = _derive(store, settings)
+    tracing.save_local(store, settings)
     log.info("seeded store", extra={"sample_new": summary["sample_new"], "derived": summary["derived"]})
     return summary
 

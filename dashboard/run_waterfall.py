@@ -67,7 +67,7 @@ def waterfall_rows(spans: pl.DataFrame) -> list[dict]:
                 bits.append("304")
             out.append({**r, "depth": depth, "attrs": attrs,
                         "offset_ms": (r["start_at"] - t0).total_seconds() * 1000,
-                        "label": "\u2003" * depth + r["name"] + (f" ({', '.join(bits)})" if bits else "")})
+                        "label": "\u203a " * depth + r["name"] + (f" ({', '.join(bits)})" if bits else "")})
             walk(r["span_id"], depth + 1)
 
     walk(None, 0)
@@ -109,6 +109,6 @@ def render(limit: int = 50) -> None:
     for r in failed[:10]:
         st.caption(f":red[{r['name']}] failed: {r['status_message'] or 'no reason recorded'}")
     with st.expander("Span attributes"):
-        st.dataframe(pl.DataFrame([{"span": r["label"].strip(), "ms": round(r["duration_ms"], 1),
+        st.dataframe(pl.DataFrame([{"span": r["label"], "ms": round(r["duration_ms"], 1),
                                     "status": r["status"], "attributes": json.dumps(r["attrs"])}
                                    for r in rows]), hide_index=True)

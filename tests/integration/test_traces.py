@@ -27,7 +27,7 @@ from tests.fakes.otlp_collector import FakeCollector
 pytestmark = pytest.mark.timeout(60)
 SEC = (__import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
        / "edgarkit__pressreleases.rss").read_bytes()
-STEPS = ["fetch", "parse", "dedup", "score", "insert"]
+STEPS = ["fetch", "ingest news", "parse", "dedup", "score", "insert"]
 
 
 @pytest.fixture
@@ -71,8 +71,10 @@ def test_news_run_spans_have_the_right_parents_and_attributes(store, online, fak
     job = spans["job news"]
     assert job.parent is None and job.attributes["signaldesk.run_id"] == out.run_id
     assert job.attributes["signaldesk.status"] == "partial"
-    for name in STEPS:  # every step is a child of the run, in pipeline order
-        assert spans[name].parent.span_id == job.context.span_id, name
+    ingest = spans["ingest news"]
+    for name in STEPS:  # fetch and ingest under the run, the pipeline's steps under ingest, in order
+        parent = job if name in ("fetch", "ingest news") else ingest
+        assert spans[name].parent.span_id == parent.context.span_id, name
         assert spans[name].attributes["signaldesk.run_id"] == out.run_id
     starts = [spans[n].start_time for n in STEPS]
     assert starts == sorted(starts)
