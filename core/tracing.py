@@ -3,9 +3,10 @@
 Why OpenTelemetry: it is the standard every trace backend reads (Jaeger, Grafana Tempo, Elastic,
 Datadog), so the same spans serve the Jobs page's waterfall and an operator's own tooling.
 
-- Every span is also buffered in memory (``LocalSpanBuffer``, bounded); the job executor and the
-  Discord batch hand the buffer to the store (``core.store.trace_spans``) once their work is
-  recorded, in one short write, so tracing never holds a store connection or adds one per span.
+- Every span is also buffered in memory (``LocalSpanBuffer``, bounded). The job executor writes
+  a run's spans in the run record's own transaction (no extra store connection; if that insert
+  fails the run is recorded without them); a Discord batch outside a job writes its spans in
+  one short write after it is done. Tracing never holds a store connection open.
 - With the standard ``OTEL_EXPORTER_OTLP_ENDPOINT`` set, spans are also exported over OTLP/HTTP
   (protobuf, ``<endpoint>/v1/traces``) from a background batch thread.
 - Tracing failures never fail a job: ``span`` swallows errors of the tracing machinery itself
@@ -84,7 +85,7 @@ class LocalSpanBuffer(SpanProcessor):
 
 
 class _State:
-    provider: TracerProvider | None = None
+    provider: TracerProvider | trace.NoOpTracerProvider | None = None
     buffer: LocalSpanBuffer | None = None
     lock = threading.Lock()
 
@@ -109,14 +110,18 @@ def _build(settings, processors: Sequence[SpanProcessor]) -> tuple[TracerProvide
     return provider, buffer
 
 
-def configure(settings=None, processors: Sequence[SpanProcessor] = ()) -> TracerProvider:
+def configure(settings=None, processors: Sequence[SpanProcessor] = (), *, enabled: bool = True):
     """Install this process's tracer provider (replacing an earlier one, which is shut down).
 
     Spans always go to the local buffer; to OTLP when ``settings.otlp_endpoint`` (the standard
     ``OTEL_EXPORTER_OTLP_ENDPOINT``) is set; and to any extra ``processors`` (tests pass an
     in-memory exporter). Without a call, the first span configures from ``get_settings()``.
+    ``enabled=False`` installs OpenTelemetry's no-op provider (the benchmark's baseline).
     """
-    provider, buffer = _build(settings, processors)
+    if enabled:
+        provider, buffer = _build(settings, processors)
+    else:
+        provider, buffer = trace.NoOpTracerProvider(), None
     with _State.lock:
         old, _State.provider, _State.buffer = _State.provider, provider, buffer
     if old is not None:
@@ -137,14 +142,15 @@ def shutdown() -> None:
         _shutdown_quietly(old)
 
 
-def _shutdown_quietly(provider: TracerProvider) -> None:
+def _shutdown_quietly(provider) -> None:
     try:
-        provider.shutdown()
+        if isinstance(provider, TracerProvider):
+            provider.shutdown()
     except Exception:  # an exporter that cannot flush must not break shutdown
         log.warning("tracing shutdown failed", exc_info=True)
 
 
-def _provider() -> TracerProvider:
+def _provider():
     provider = _State.provider
     if provider is None:
         with _State.lock:
@@ -203,6 +209,34 @@ def set_error(sp: Span, message: str | None) -> None:
             sp.set_status(Status(StatusCode.ERROR, message[:500]))
         except Exception:
             log.debug("could not set span status", exc_info=True)
+
+
+def span_frame(rows: list[dict] | None):
+    """The rows as a typed frame for the store, or None (no rows, or rows that do not fit)."""
+    if not rows:
+        return None
+    try:
+        from core.store import trace_spans
+
+        return trace_spans.span_frame(rows)
+    except Exception:
+        log.warning("could not prepare %d spans for the store", len(rows), exc_info=True)
+        return None
+
+
+@contextmanager
+def current(sp: Span) -> Iterator[None]:
+    """Make an (ended) span current again, so log lines written after it name its trace."""
+    try:
+        cm = trace.use_span(sp, end_on_exit=False)
+        cm.__enter__()
+    except Exception:
+        yield
+        return
+    try:
+        yield
+    finally:
+        cm.__exit__(None, None, None)
 
 
 def save_local(store, settings=None) -> int:

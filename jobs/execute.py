@@ -29,7 +29,7 @@ from core.log import bound_run_id
 from core.models import RunStatus, utcnow
 from core.resilience import SourceHealth, backoff_delay, pause_reason
 from core.source_health import outcome_update, pause_gate
-from core.store import Store, job_runs
+from core.store import Store, job_runs, trace_spans
 from core.store import source_health as health_sql
 from jobs import errors
 from jobs.lock import AlreadyRunning, ProcessLock
@@ -171,9 +171,10 @@ class JobExecutor:
                                             "signaldesk.attempts": outcome.attempts})
                 if outcome.status == RunStatus.FAILED:
                     tracing.set_error(sp, outcome.error)
-                recorded = self._record(spec, run_id, started, outcome)  # its log lines name the trace
-            tracing.save_local(self.store, self.settings)  # after the record: spans never cost a run
-            return recorded
+            # The run's spans (its own included, now ended) go into the store with the run record,
+            # in the same transaction: no extra store connection per run.
+            with tracing.current(sp):  # the record's log lines still name the run's trace
+                return self._record(spec, run_id, started, outcome, tracing.drain_local())
         finally:
             if owns_lock:
                 lock.__exit__(None, None, None)
@@ -249,7 +250,8 @@ class JobExecutor:
                 log.warning("abandoned job body finished at last", extra={"job": spec.name})
                 lock.__exit__(None, None, None)
 
-    def _record(self, spec: JobSpec, run_id: str, started: datetime, out: RunOutcome) -> RunOutcome:
+    def _record(self, spec: JobSpec, run_id: str, started: datetime, out: RunOutcome,
+                spans: list[dict] | None = None) -> RunOutcome:
         finished = self.clock()
         out.duration_s = (finished - started).total_seconds()
         ok = out.status in (RunStatus.OK, RunStatus.PARTIAL)
@@ -257,10 +259,29 @@ class JobExecutor:
         source = job_source(spec.name)
         update = outcome_update(source, ok, errors.new_items(out.counts), out.error, finished, self.settings)
         saved: list[dict] = []
-        job_runs.finish_run(self.store, run_id, out.status, finished, counts=out.counts,
-                            error=out.error, fingerprint=out.fingerprint, attempts=out.attempts,
-                            also=None if interrupted else
-                            lambda con: saved.append(health_sql.update_health(con, source, update)))
+        span_frame = tracing.span_frame(spans)
+
+        def also(con, with_spans: bool) -> None:
+            if not interrupted:
+                saved.append(health_sql.update_health(con, source, update))
+            if with_spans and span_frame is not None:
+                trace_spans.insert_spans(con, span_frame, finished, self.settings.trace_keep_days,
+                                         self.settings.trace_max_spans)
+
+        def finish(with_spans: bool) -> None:
+            job_runs.finish_run(self.store, run_id, out.status, finished, counts=out.counts,
+                                error=out.error, fingerprint=out.fingerprint, attempts=out.attempts,
+                                also=lambda con: also(con, with_spans))
+
+        try:
+            finish(with_spans=True)
+        except Exception:
+            if span_frame is None:
+                raise
+            log.warning("could not store the run's spans; recording the run without them",
+                        extra={"job": spec.name}, exc_info=True)  # tracing never costs a run record
+            saved.clear()
+            finish(with_spans=False)
         if interrupted:
             log.warning("job interrupted by shutdown", extra={"job": spec.name})
             return out

@@ -28,23 +28,29 @@ SPAN_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+def span_frame(rows: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=SPAN_SCHEMA)
+
+
 def save_spans(store: Store, rows: list[dict], keep_days: float = 7.0, max_spans: int = 200_000,
                now: datetime | None = None) -> int:
     """Insert the spans (a span already stored is kept once) and prune; returns rows inserted."""
     if not rows:
         return 0
-    frame = pl.DataFrame(rows, schema=SPAN_SCHEMA)
+    frame = span_frame(rows)
     with store.write() as con:
-        new = insert_new(con, "trace_spans", frame, ("trace_id", "span_id")).height
-        prune(con, now or utcnow(), keep_days, max_spans)
-    return new
+        return insert_spans(con, frame, now or utcnow(), keep_days, max_spans)
 
 
-def prune(con, now: datetime, keep_days: float, max_spans: int) -> None:
+def insert_spans(con, frame: pl.DataFrame, now: datetime, keep_days: float, max_spans: int) -> int:
+    """On an open connection (the job executor's run-record transaction): insert, then prune
+    spans older than ``keep_days`` and, past ``max_spans``, the oldest."""
+    new = insert_new(con, "trace_spans", frame, ("trace_id", "span_id")).height
     con.execute("DELETE FROM trace_spans WHERE start_at < ?", [now - timedelta(days=keep_days)])
     con.execute(
         "DELETE FROM trace_spans WHERE start_at < ("
         " SELECT start_at FROM trace_spans ORDER BY start_at DESC LIMIT 1 OFFSET ?)", [max_spans - 1])
+    return new
 
 
 def recent_traces(store: Store, limit: int = 50) -> pl.DataFrame:
