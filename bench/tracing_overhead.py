@@ -22,13 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import tracing  # noqa: E402
-from core.config import Settings  # noqa: E402
-from core.store import Store, trace_spans  # noqa: E402
-from core.store.feeds import add_feeds  # noqa: E402
-from jobs.execute import JobExecutor  # noqa: E402
-from jobs.registry import default_registry  # noqa: E402
-from tests.fakes.http_server import FakeHttpServer  # noqa: E402
+from core import tracing
+from core.config import Settings
+from core.store import Store, trace_spans
+from core.store.feeds import add_feeds
+from jobs.execute import JobExecutor
+from jobs.registry import default_registry
+from tests.fakes.http_server import FakeHttpServer
 
 FEED = (Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "feeds"
         / "edgarkit__pressreleases.rss").read_bytes()

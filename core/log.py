@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from opentelemetry import trace
 
@@ -27,7 +27,7 @@ def _extras(record: logging.LogRecord) -> dict:
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         out = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -47,7 +47,7 @@ class JsonFormatter(logging.Formatter):
 
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        t = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        t = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")  # noqa: DTZ006 - the reader's clock
         rid = run_id_var.get()
         extras = " ".join(f"{k}={v}" for k, v in _extras(record).items())
         line = f"{t} {record.levelname:<7} {record.name}: {record.getMessage()}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 
 import polars as pl
@@ -16,14 +16,14 @@ import polars as pl
 
 def utcnow() -> datetime:
     """Now as naive UTC, the one time convention of the store."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def to_naive_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 
@@ -104,7 +104,7 @@ class SourceCounts:
     sources: int = 0
     sources_failed: int = 0
 
-    def add(self, other: "SourceCounts") -> "SourceCounts":
+    def add(self, other: SourceCounts) -> SourceCounts:
         return SourceCounts(
             self.fetched + other.fetched,
             self.new + other.new,

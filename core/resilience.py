@@ -35,7 +35,7 @@ class BreakerPolicy:
     factor: float = 2.0
 
     @classmethod
-    def from_settings(cls, settings) -> "BreakerPolicy":
+    def from_settings(cls, settings) -> BreakerPolicy:
         return cls(settings.breaker_failures, settings.breaker_pause_s, settings.breaker_max_pause_s)
 
 
@@ -47,7 +47,7 @@ class PollPolicy:
     slower: float = 1.5  # ... after a poll that found nothing new
 
     @classmethod
-    def from_settings(cls, settings) -> "PollPolicy":
+    def from_settings(cls, settings) -> PollPolicy:
         return cls(settings.poll_min_s, max(settings.poll_max_s, settings.poll_min_s))
 
 
@@ -66,7 +66,7 @@ class SourceHealth:
     last_new_at: datetime | None = None
 
     @classmethod
-    def from_row(cls, source: str, row: dict | None) -> "SourceHealth":
+    def from_row(cls, source: str, row: dict | None) -> SourceHealth:
         if not row:
             return cls(source)
         fields = {k: row.get(k) for k in cls.__dataclass_fields__ if k != "source"}

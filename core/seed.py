@@ -74,7 +74,7 @@ def _derive(store: Store, settings) -> dict:
                        ("learning", lambda: learning.refresh(store))):
         try:
             out[name] = step()
-        except Exception as exc:  # noqa: BLE001 - recorded with its reason; seeding goes on
+        except Exception as exc:
             log.warning("seed: %s not computed", name, exc_info=True)
             out[name] = f"failed: {type(exc).__name__}: {exc}"
     return out

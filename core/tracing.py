@@ -230,7 +230,7 @@ def current(sp: Span) -> Iterator[None]:
     try:
         cm = trace.use_span(sp, end_on_exit=False)
         cm.__enter__()
-    except Exception:
+    except Exception:  # noqa: BLE001 - log lines without trace ids rather than no record
         yield
         return
     try:

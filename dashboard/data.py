@@ -20,8 +20,7 @@ import streamlit as st
 
 from core.config import Settings, get_settings
 from core.models import utcnow
-from core.store import Store
-from core.store import views
+from core.store import Store, views
 
 TTL_FAST = 30  # seconds: job status, inbox
 TTL_SLOW = 300  # seconds: history, charts
@@ -258,8 +257,7 @@ def conversions(since: datetime) -> dict:
 # ---------------------------------------------------------------- jobs
 @st.cache_data(ttl=10, show_spinner=False, max_entries=64)
 def _jobs(path: str, now: datetime) -> dict:
-    from core.store import job_runs, source_health
-    from core.store import views_more
+    from core.store import job_runs, source_health, views_more
 
     return {
         "status": job_runs.job_status(store()),
@@ -289,7 +287,7 @@ def job_schedule() -> list[dict]:
         if schedule is not None:
             try:
                 nxt = schedule.next_fire(schedule.parse_schedule(text, s.market_timezone), now)
-            except Exception as exc:  # a bad schedule is shown, not fatal
+            except Exception as exc:  # noqa: BLE001 - a bad schedule is shown, not fatal
                 text = f"{text} (invalid: {exc})"
         out.append({"job": name, "description": spec.description, "schedule": text, "next_run": nxt,
                     "stale_after_h": spec.stale_threshold_s(s) / 3600})

@@ -240,7 +240,7 @@ class JobExecutor:
     def _body(self, spec: JobSpec, box: _Attempt, lock: ProcessLock) -> None:
         try:
             box.result = spec.func(self.store, self.settings)
-        except BaseException as exc:  # recorded, never lost in a thread
+        except BaseException as exc:  # noqa: BLE001 - recorded, never lost in a thread
             box.exc = exc
         finally:
             with box.mutex:

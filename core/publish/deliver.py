@@ -19,8 +19,8 @@ import hashlib
 import logging
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -289,19 +289,19 @@ class BatchResult:
     paced_s: float = 0.0
 
 
-async def _send_one(transport: Transport, item: Planned, timeout: float) -> Delivered:
-    """One message, paced, within ``timeout``; its span says how long it waited and why it failed."""
+async def _send_one(transport: Transport, item: Planned, budget_s: float) -> Delivered:
+    """One message, paced, within ``budget_s``; its span says how long it waited and why it failed."""
     calls = transport.tracker.calls
     waited = transport.pacer.waited_s
     with tracing.span("discord message", {"signaldesk.discord.items": len(item.keys),
                                           "signaldesk.discord.target": transport.target},
                       kind=SpanKind.CLIENT) as sp:
         try:
-            await asyncio.wait_for(transport.pacer.wait(), timeout=timeout)
-            mid = await asyncio.wait_for(transport._send(item.payload, nonce_for(item.keys)), timeout=timeout)
+            await asyncio.wait_for(transport.pacer.wait(), timeout=budget_s)
+            mid = await asyncio.wait_for(transport._send(item.payload, nonce_for(item.keys)), timeout=budget_s)
             d = Delivered(item, message_id=mid)
         except Exception as exc:  # noqa: BLE001
-            d = Delivered(item, error=classify(exc, transport.tracker, timeout, transport.secret))
+            d = Delivered(item, error=classify(exc, transport.tracker, budget_s, transport.secret))
             log.warning("discord message failed", extra={
                 "target": transport.target, "code": d.error.code, "items": len(item.keys)})
         tracing.set_attributes(sp, {"signaldesk.discord.api_calls": transport.tracker.calls - calls,

@@ -185,7 +185,7 @@ class HttpClient:
         self._session: aiohttp.ClientSession | None = None
         self._sem: asyncio.Semaphore | None = None
 
-    async def __aenter__(self) -> "HttpClient":
+    async def __aenter__(self) -> HttpClient:
         self._sem = asyncio.Semaphore(self.settings.http_concurrency)
         trace = aiohttp.TraceConfig()
         trace.on_request_headers_sent.append(self._on_headers_sent)

@@ -22,7 +22,7 @@ class FakeCollector:
         collector = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if self.headers.get("Content-Encoding") == "gzip":
                     body = gzip.decompress(body)
@@ -61,7 +61,7 @@ class FakeCollector:
             self.spans.extend(rows)
         self.received.set()
 
-    def __enter__(self) -> "FakeCollector":
+    def __enter__(self) -> FakeCollector:
         self._thread.start()
         return self
 

@@ -182,7 +182,7 @@ def test_concurrent_writers_never_duplicate_and_all_finish(store, settings):
         barrier.wait()
         try:
             reports.append(ingest_documents(store, settings, "news", docs).counts)
-        except Exception as exc:  # pragma: no cover - the assertion below shows it
+        except Exception as exc:  # noqa: BLE001  # pragma: no cover - the assertion below shows it
             errors.append(exc)
 
     threads = [threading.Thread(target=poll) for _ in range(3)]

@@ -18,14 +18,13 @@ import pytest
 
 from core.log import JsonFormatter
 from core.models import RunStatus, SourceCounts, utcnow
-from core.store import Store
-from core.store import job_runs
+from core.source_health import due_sources, paused_sources, record_source_outcome, source_health
+from core.store import Store, job_runs
 from core.store.http_cache import StoreValidatorCache
 from jobs.execute import JobExecutor
 from jobs.lock import AlreadyRunning, ProcessLock
 from jobs.registry import JobSpec, default_registry
 from jobs.runner import Runner, recover_dead_runs
-from core.source_health import due_sources, paused_sources, record_source_outcome, source_health
 from jobs.status import stale_jobs
 
 pytestmark = pytest.mark.timeout(60)

@@ -9,11 +9,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.models import RunStatus, SourceCounts
-from jobs import errors
 from core.resilience import (
-    BreakerPolicy, PollPolicy, SourceHealth, after_outcome, backoff_delay, is_due, is_paused,
-    next_poll_interval, pause_seconds,
+    BreakerPolicy,
+    PollPolicy,
+    SourceHealth,
+    after_outcome,
+    backoff_delay,
+    is_due,
+    is_paused,
+    next_poll_interval,
+    pause_seconds,
 )
+from jobs import errors
 
 T0 = datetime(2026, 1, 5, 12, 0, 0)
 BREAKER = BreakerPolicy(failures=3, pause_s=60, max_pause_s=600)
