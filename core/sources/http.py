@@ -288,6 +288,14 @@ class HttpClient:
             await self._sleep(delay)
 
     async def _attempt(self, url: str, headers: dict[str, str], end: float, p: _Progress) -> Outcome:
+        """One try in its own span (so the waterfall shows retries and the waits between them)."""
+        with tracing.span("attempt", {"signaldesk.http.attempt": p.attempts + 1}) as sp:
+            out = await self._try(url, headers, end, p)
+            tracing.set_attributes(sp, {"http.response.status_code": out.status})
+            tracing.set_error(sp, out.reason)
+            return out
+
+    async def _try(self, url: str, headers: dict[str, str], end: float, p: _Progress) -> Outcome:
         """One try: the request and the redirects it leads to, each hop through the limiter.
 
         Redirects are followed here rather than by aiohttp so that every hop counts against

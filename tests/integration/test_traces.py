@@ -28,6 +28,7 @@ pytestmark = pytest.mark.timeout(60)
 SEC = (__import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
        / "edgarkit__pressreleases.rss").read_bytes()
 STEPS = ["fetch", "ingest news", "parse", "dedup", "score", "insert"]
+HTTP = {"GET", "attempt"}
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_news_run_spans_have_the_right_parents_and_attributes(store, online, fak
         root.setLevel(level)
 
     assert out.status == RunStatus.PARTIAL and out.error.startswith("1 of 2 sources failed")
-    spans = {s.name: s for s in memory.get_finished_spans() if s.name != "GET"}
+    spans = {s.name: s for s in memory.get_finished_spans() if s.name not in HTTP}
     gets = [s for s in memory.get_finished_spans() if s.name == "GET"]
     job = spans["job news"]
     assert job.parent is None and job.attributes["signaldesk.run_id"] == out.run_id
@@ -99,7 +100,24 @@ def test_news_run_spans_have_the_right_parents_and_attributes(store, online, fak
     assert trace_spans.trace_of_run(store, out.run_id) == trace_id
     stored = trace_spans.trace_spans(store, trace_id)
     assert stored.height == len(memory.get_finished_spans())
-    assert set(stored["name"]) == {"job news", "GET", *STEPS}
+    assert set(stored["name"]) == {"job news", *HTTP, *STEPS}
+
+
+def test_a_retried_fetch_shows_each_attempt(store, online, fake_http, memory):
+    from tests.fakes.http_server import FailTimes
+
+    tracing.configure(online, [SimpleSpanProcessor(memory)])
+    fake_http.put("/flaky.rss", SEC)
+    add_feeds(store, [{"url": fake_http.fault("/flaky.rss", FailTimes(2)), "kind": "news", "name": "flaky"}])
+    registry = {k: v for k, v in default_registry(online).items() if k == "news"}
+    out = JobExecutor(online, registry, store).execute("news")
+    assert out.status == RunStatus.OK
+    get = next(x for x in memory.get_finished_spans() if x.name == "GET")
+    attempts = sorted((x for x in memory.get_finished_spans() if x.name == "attempt"), key=lambda x: x.start_time)
+    assert all(a.parent.span_id == get.context.span_id for a in attempts)
+    assert [a.attributes["http.response.status_code"] for a in attempts] == [500, 500, 200]
+    assert [a.status.status_code.name for a in attempts] == ["ERROR", "ERROR", "UNSET"]
+    assert get.attributes["http.request.resend_count"] == 2 and get.attributes["signaldesk.http.attempts"] == 3
 
 
 def test_discord_batch_spans_one_per_delivery(store, settings, memory):
@@ -133,7 +151,7 @@ def test_otlp_export_reaches_a_collector(store, online, fake_http):
     assert set(collector.paths) == {"/v1/traces"}
     assert set(collector.content_types) == {"application/x-protobuf"}
     names = [x["name"] for x in collector.spans]
-    assert set(names) == {"job news", "GET", *STEPS}
+    assert set(names) == {"job news", *HTTP, *STEPS}
     job = next(x for x in collector.spans if x["name"] == "job news")
     assert job["attributes"]["signaldesk.run_id"] == out.run_id and job["service"] == "signaldesk"
     assert {x["trace_id"] for x in collector.spans} == {job["trace_id"]}
