@@ -52,9 +52,13 @@ def build_url(base: str, path: str, params: dict[str, Any]) -> str:
     return str(URL(base + path).with_query(query))
 
 
-def fetch_error(provider: str, status: int | None, error: str | None) -> VendorError:
-    """A failed ``FetchResult`` in the chain's terms (the HTTP layer's reason carries no URL)."""
+def fetch_error(provider: str, status: int | None, error: str | None,
+                extra: dict[int, str] | None = None) -> VendorError:
+    """A failed ``FetchResult`` in the chain's terms (the HTTP layer's reason carries no URL).
+    ``extra`` maps a vendor's own status codes to kinds (Nasdaq Data Link: 400 = bad key)."""
     what = error or f"HTTP {status}"
+    if extra and status in extra:
+        return VendorError(extra[status], f"{provider}: {what}")
     if status in (401, 403):
         return VendorError("auth", f"{provider}: key refused or endpoint not in the plan ({what})")
     if status == 429:

@@ -75,7 +75,8 @@ class QuotaBook:
     def exhaust(self, provider: str, window: str | None, reason: str) -> None:
         """The vendor said the limit is reached: block until the window resets."""
         now = self.clock()
-        until = next_day(now) if window == "day" else _minute(now) + timedelta(minutes=1)
+        # a minute limit blocks for a whole minute from now: the vendor's window may be sliding
+        until = next_day(now) if window == "day" else now + timedelta(minutes=1)
         self._set(replace(self.usage(provider), exhausted_until=until, exhausted_reason=reason[:200]))
 
     def _set(self, u: Usage) -> None:

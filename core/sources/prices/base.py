@@ -70,9 +70,9 @@ async def fetch_bars(fetcher: PriceFetcher, http, settings, q: BarsQuery,
             after_call(res.status)
         if not res.ok:
             if merged is not None and merged.bars:  # a later page failed: keep what came
-                merged.reasons.append(str(fetch_error(fetcher.name, res.status, res.error)))
+                merged.reasons.append(str(fetch_error(fetcher.name, res.status, res.error, getattr(fetcher, "status_kinds", None))))
                 break
-            raise fetch_error(fetcher.name, res.status, res.error)
+            raise fetch_error(fetcher.name, res.status, res.error, getattr(fetcher, "status_kinds", None))
         raw = fetcher.extract(res.body)
         page = fetcher.transform(raw, q)
         merged = page if merged is None else _merge(merged, page)

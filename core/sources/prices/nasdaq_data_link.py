@@ -40,6 +40,7 @@ def _columns(names: list[str]) -> dict[str, int]:
 class NasdaqDataLinkPrices:
     name = "nasdaq_data_link"
     intervals = frozenset({"1d"})
+    status_kinds = {400: "auth"}  # QEAx01 "could not recognize your API key" comes as HTTP 400
 
     def build_query(self, q: BarsQuery, settings) -> VendorRequest:
         from core.vendors.catalog import PROVIDERS
