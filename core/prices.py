@@ -158,8 +158,7 @@ def ingest_prices(store: Store, settings, interval: str = "1d", symbols: list[st
                                        **{k: v for k, v in counts.as_dict().items() if k != "reasons"}})
     return PriceRunCounts(counts.fetched, counts.new, counts.duplicate, counts.rejected, counts.reasons,
                           served_by=served,
-                          attempts=[{"symbol": a.symbol, "provider": a.provider, "outcome": a.outcome,
-                                     "reason": a.reason, "elapsed_s": a.elapsed_s} for a in chain.attempts])
+                          attempts=chain.attempt_rows())
 
 
 def _ingest_symbol(store: Store, settings, chain, symbol: str, interval: str, span,

@@ -54,7 +54,11 @@ def _prices_daily(store, settings):
 def _news(store, settings):
     from core.ingest import ingest_news
 
-    return ingest_news(store, settings)
+    if not getattr(settings, "news_providers", None):
+        return ingest_news(store, settings)
+    from core.vendors.news_chain import ingest_vendor_news  # issue #16: company news by vendor
+
+    return {"rss": ingest_news(store, settings), "vendors": ingest_vendor_news(store, settings)}
 
 
 def _leads(store, settings):

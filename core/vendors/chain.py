@@ -37,23 +37,98 @@ class Attempt:
 
 @dataclass(slots=True)
 class PriceRunCounts(SourceCounts):
-    """SourceCounts plus who served which symbol and every attempt's outcome (the run record)."""
+    """SourceCounts plus who served which symbol and every attempt's outcome (the run record;
+    news runs use it too)."""
 
     served_by: dict[str, str] = field(default_factory=dict)
     attempts: list[dict] = field(default_factory=list)
 
 
-class PriceChain:
+class ProviderChain:
+    """Failover over ``providers`` for one kind of data; subclasses say how to call one."""
+
+    kind = ""
+
+    def __init__(self, settings, quota: QuotaBook, providers: list[str]):
+        self.settings = settings
+        self.quota = quota
+        self.providers = list(providers)
+        self.down: dict[str, str] = {}  # provider -> why it is skipped for the rest of the run
+        self.attempts: list[Attempt] = []
+
+    def first_answer(self, symbol: str, call, unsupported=None, only: str | None = None,
+                     label: str = ""):
+        """(result of the first provider that answered, its name, reason when none did)."""
+        label = label or symbol
+        reasons = []
+        for name in ([only] if only else self.providers):
+            t0 = time.monotonic()
+            skip = self._skip_reason(name) or (unsupported(name) if unsupported else None)
+            if skip:
+                self._note(symbol, name, "skipped", skip, t0)
+                reasons.append(skip)
+                continue
+            try:
+                result = call(name)
+            except VendorError as exc:
+                if exc.kind == "quota" and exc.window != "ours":
+                    self.quota.exhaust(name, exc.window, exc.reason)
+                if exc.kind == "auth" or (exc.kind == "down" and name != "yahoo"):
+                    self.down[name] = exc.reason  # (a yahoo timeout may be one symbol's)
+                if exc.kind == "no_data":
+                    self._note(symbol, name, "no_data", exc.reason, t0)
+                    why = exc.reason if exc.reason.startswith(f"{label} ") else f"{label}: no data ({exc.reason})"
+                    return None, name, why
+                self._note(symbol, name, "failed", exc.reason, t0)
+                reasons.append(exc.reason)
+                continue
+            self._note(symbol, name, "served", "", t0)
+            return result, name, None
+        if len(reasons) == 1 and reasons[0].startswith(f"{label} "):
+            return None, None, reasons[0]
+        return None, None, f"{label}: no provider answered ({'; '.join(reasons) or 'empty chain'})"
+
+    def _skip_reason(self, name: str) -> str | None:
+        p = PROVIDERS[name]
+        if self.kind not in p.kinds:
+            return f"{name}: serves no {self.kind}"
+        if not p.configured(self.settings):
+            return f"{name}: not configured (SIGNALDESK_{p.key_fields[0].upper()} not set)"
+        if name in self.down:
+            return f"{name}: skipped for this run ({self.down[name]})"
+        return self.quota.blocked(name)
+
+    def _guard(self, name: str):
+        """Runs before every request (pages too): our own count may stop a query mid-way."""
+        def before():
+            why = self.quota.blocked(name)
+            if why:
+                raise VendorError("quota", why, window="ours")
+        return before
+
+    def _deadline(self) -> float:
+        return min(self.settings.http_deadline_s, 2 * self.settings.http_timeout_s + 1)
+
+    def _note(self, symbol: str, provider: str, outcome: str, reason: str, t0: float) -> None:
+        a = Attempt(symbol, provider, outcome, reason, round(time.monotonic() - t0, 3))
+        self.attempts.append(a)
+        if outcome == "failed":
+            log.warning("provider failed, failing over: %s", reason, extra={"symbol": symbol, "provider": provider})
+
+    def attempt_rows(self) -> list[dict]:
+        return [{"symbol": a.symbol, "provider": a.provider, "outcome": a.outcome, "reason": a.reason,
+                 "elapsed_s": a.elapsed_s} for a in self.attempts]
+
+
+class PriceChain(ProviderChain):
     """``fetch(symbol, interval, start)`` across ``settings.price_providers`` with failover."""
+
+    kind = "prices"
 
     def __init__(self, settings, quota: QuotaBook, yahoo: YahooSource | None = None,
                  providers: list[str] | None = None):
-        self.settings = settings
-        self.quota = quota
-        self.providers = list(providers or settings.price_providers or ["yahoo"])
+        super().__init__(settings, quota, list(providers or settings.price_providers or ["yahoo"]))
         self._yahoo = yahoo
-        self.down: dict[str, str] = {}  # provider -> why it is skipped for the rest of the run
-        self.attempts: list[Attempt] = []
 
     def yahoo(self) -> YahooSource:
         if self._yahoo is None:
@@ -65,45 +140,13 @@ class PriceChain:
     def fetch(self, symbol: str, interval: str, start=None, only: str | None = None
               ) -> tuple[ChartData | None, str | None, str | None]:
         """(data, provider that served it, reason when nothing did)."""
-        reasons = []
-        for name in ([only] if only else self.providers):
-            t0 = time.monotonic()
-            skip = self._skip_reason(name, interval)
-            if skip:
-                self._note(symbol, name, "skipped", skip, t0)
-                reasons.append(skip)
-                continue
-            try:
-                data = self._call(name, symbol, interval, start)
-            except VendorError as exc:
-                if exc.kind == "quota" and exc.window != "ours":
-                    self.quota.exhaust(name, exc.window, exc.reason)
-                if exc.kind == "auth" or (exc.kind == "down" and name != "yahoo"):
-                    self.down[name] = exc.reason  # (a yahoo timeout may be one symbol's)
-                if exc.kind == "no_data":
-                    self._note(symbol, name, "no_data", exc.reason, t0)
-                    why = exc.reason if exc.reason.startswith(f"{symbol} ") else f"{symbol} {interval}: no data ({exc.reason})"
-                    return None, name, why
-                self._note(symbol, name, "failed", exc.reason, t0)
-                reasons.append(exc.reason)
-                continue
-            self._note(symbol, name, "served", "", t0)
-            return data, name, None
-        if len(reasons) == 1 and reasons[0].startswith(f"{symbol} "):
-            return None, None, reasons[0]
-        return None, None, f"{symbol} {interval}: no provider answered ({'; '.join(reasons) or 'empty chain'})"
+        def unsupported(name):
+            if name != "yahoo" and interval not in PRICE_FETCHERS[name].intervals:
+                return f"{name}: no {interval} bars"
+            return None
 
-    def _skip_reason(self, name: str, interval: str) -> str | None:
-        p = PROVIDERS[name]
-        if "prices" not in p.kinds:
-            return f"{name}: serves no prices"
-        if not p.configured(self.settings):
-            return f"{name}: not configured (SIGNALDESK_{p.key_fields[0].upper()} not set)"
-        if name != "yahoo" and interval not in PRICE_FETCHERS[name].intervals:
-            return f"{name}: no {interval} bars"
-        if name in self.down:
-            return f"{name}: skipped for this run ({self.down[name]})"
-        return self.quota.blocked(name)
+        return self.first_answer(symbol, lambda name: self._call(name, symbol, interval, start),
+                                 unsupported, only, label=f"{symbol} {interval}")
 
     def _call(self, name: str, symbol: str, interval: str, start) -> ChartData:
         if name == "yahoo":
@@ -124,24 +167,18 @@ class PriceChain:
     async def _vendor(self, name: str, q: BarsQuery) -> ChartData:
         from core.sources.http import HttpClient
 
-        def before():
-            why = self.quota.blocked(name)
-            if why:
-                raise VendorError("quota", why, window="ours")
-
-        deadline = min(self.settings.http_deadline_s, 2 * self.settings.http_timeout_s + 1)
+        deadline = self._deadline()
         async with HttpClient(self.settings, max_attempts=VENDOR_MAX_ATTEMPTS, backoff_base_s=0.2) as http:
-            http_fetch = http.fetch
-
-            async def fetch(url, headers=None):
-                return await http_fetch(url, headers=headers, deadline_s=deadline)
-
-            http.fetch = fetch  # the vendor deadline for every page of this query
-            return await fetch_bars(PRICE_FETCHERS[name], http, self.settings, q, before_call=before,
+            return await fetch_bars(PRICE_FETCHERS[name], _Deadlined(http, deadline), self.settings, q,
+                                    before_call=self._guard(name),
                                     after_call=lambda status: self.quota.count(name))
 
-    def _note(self, symbol: str, provider: str, outcome: str, reason: str, t0: float) -> None:
-        a = Attempt(symbol, provider, outcome, reason, round(time.monotonic() - t0, 3))
-        self.attempts.append(a)
-        if outcome == "failed":
-            log.warning("provider failed, failing over: %s", reason, extra={"symbol": symbol, "provider": provider})
+
+class _Deadlined:
+    """The HTTP client with one vendor deadline on every page of a query."""
+
+    def __init__(self, http, deadline_s: float):
+        self.http, self.deadline_s = http, deadline_s
+
+    async def fetch(self, url: str, headers=None):
+        return await self.http.fetch(url, headers=headers, deadline_s=self.deadline_s)

@@ -66,8 +66,8 @@ async def fetch_bars(fetcher: PriceFetcher, http, settings, q: BarsQuery,
             before_call()
         res = await http.fetch(request.url, headers=request.headers)
         pages += 1
-        if after_call is not None and res.attempts:
-            after_call(res.status)
+        for _ in range(res.attempts if after_call is not None else 0):
+            after_call(res.status)  # every request sent counts against the vendor's quota
         if not res.ok:
             if merged is not None and merged.bars:  # a later page failed: keep what came
                 merged.reasons.append(str(fetch_error(fetcher.name, res.status, res.error, getattr(fetcher, "status_kinds", None))))
