@@ -283,7 +283,7 @@ def job_schedule() -> list[dict]:
         nxt = None
         if schedule is not None:
             try:
-                nxt = schedule.next_fire(schedule.parse_schedule(text, s.market_timezone), now)
+                nxt = schedule.next_fire(spec.trigger(s), now)
             except Exception as exc:  # a bad schedule is shown, not fatal
                 text = f"{text} (invalid: {exc})"
         out.append({"job": name, "description": spec.description, "schedule": text, "next_run": nxt,

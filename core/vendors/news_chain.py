@@ -11,7 +11,7 @@ from core.models import SourceCounts, utcnow
 from core.sources.news import NEWS_VENDORS
 from core.sources.news.vendors import since_default
 from core.sources.vendor_http import VendorError, fetch_error
-from core.vendors.chain import ProviderChain, PriceRunCounts
+from core.vendors.chain import PriceRunCounts, ProviderChain
 from core.vendors.quota import QuotaBook
 
 

@@ -15,7 +15,6 @@ check that every provider lands on the same stored rows. Knobs: ``mode[vendor]``
 """
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone

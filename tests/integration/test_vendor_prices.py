@@ -13,13 +13,13 @@ from datetime import datetime
 import pytest
 from pydantic import SecretStr
 
+from core.aio import run_sync
 from core.prices import ingest_prices
 from core.sources.prices import PRICE_FETCHERS, BarsQuery, fetch_bars
 from core.sources.vendor_http import VendorError
 from core.store.price_alerts import recent_alerts
 from core.store.prices import price_history
 from core.store.provider_usage import load_usage
-from core.aio import run_sync
 from tests.fakes.vendor_api import KEY, SECRET, FakeVendors
 
 VENDORS = ["alpha_vantage", "polygon", "finnhub", "alpaca", "nasdaq_data_link"]
@@ -249,8 +249,9 @@ def test_keys_never_in_logs_or_stored_errors(settings, fake, store, caplog):
     s = vendor_settings(settings, fake, provider_base_urls=urls,
                         price_providers=["alpha_vantage", "nasdaq_data_link", "polygon"])
     counts = ingest_prices(store, s, "1d", symbols=["AAPL", "NOPE"])
-    from jobs.errors import to_counts
     import json
+
+    from jobs.errors import to_counts
 
     text = caplog.text + json.dumps(to_counts(counts), default=str)
     assert "alpha_vantage" in text and "nasdaq_data_link" in text
