@@ -21,6 +21,8 @@ import polars as pl
 from core.models import SourceCounts, price_frame
 from core.sources.yahoo import (INTERVALS, ChartData, ChartError, YahooSource, parse_chart_body,
                                 parse_history_csv)
+from core.sources.prices import sniff_price_provider
+from core.sources.prices.replay import vendor_chart
 from core.store import Store
 from core.store.feeds import list_watchlist
 from core.store.prices import bar_spans, price_history, replace_symbol_history, upsert_prices
@@ -213,8 +215,10 @@ def _symbol_from_name(path: Path) -> tuple[str | None, str | None]:
     return symbol, interval
 
 
-def read_price_file(path: Path, symbol: str | None = None, interval: str | None = None) -> ChartData:
-    """A chart body, a recorded exchange, or a yfinance CSV -> ChartData (ChartError on junk)."""
+def read_price_file(path: Path, symbol: str | None = None, interval: str | None = None,
+                    provider: str | None = None) -> ChartData:
+    """A chart body, a vendor's recorded answer (by ``provider`` or by shape), a recorded
+    exchange of either, or a yfinance CSV -> ChartData (ChartError on junk)."""
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".csv":
         name_symbol, name_interval = _symbol_from_name(path)
@@ -226,9 +230,17 @@ def read_price_file(path: Path, symbol: str | None = None, interval: str | None 
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ChartError(f"not JSON and not a .csv file ({exc.msg} at line {exc.lineno})") from exc
+    url = ""
     if isinstance(doc, dict) and isinstance(doc.get("response"), dict):  # recorded exchange
         response = doc["response"]
         url = (doc.get("request") or {}).get("url") or ""
+        if provider not in (None, "yahoo") or "/finance/chart/" not in url:
+            body = response.get("bodyJson")
+            if isinstance(response.get("status"), int) and response["status"] >= 400:
+                raise ChartError(f"recorded answer is HTTP {response['status']}")
+            if body is not None and (provider not in (None, "yahoo") or sniff_price_provider(body)
+                                     not in (None, "yahoo")):
+                return vendor_chart(body, provider, symbol, interval, url, path)
         query = parse_qs(urlsplit(url).query)
         interval = interval or (query.get("interval") or [None])[0]
         if "/finance/chart/" in url:
@@ -240,11 +252,13 @@ def read_price_file(path: Path, symbol: str | None = None, interval: str | None 
         if isinstance(status, int) and status >= 400 and not (isinstance(body, dict) and "chart" in body):
             raise ChartError(f"recorded answer is HTTP {status}")
         doc = body
+    if provider not in (None, "yahoo") or sniff_price_provider(doc) not in (None, "yahoo"):
+        return vendor_chart(doc, provider, symbol, interval, url, path)
     return parse_chart_body(doc, symbol, interval)
 
 
 def replay_price_file(store: Store, path: str | Path, symbol: str | None = None,
-                      interval: str | None = None) -> dict:
+                      interval: str | None = None, provider: str | None = None) -> dict:
     """Load one recorded price file into the store, as the live path would store it.
 
     CSV files take their symbol from ``symbol`` or the file name (see ``_symbol_from_name``).
@@ -256,7 +270,7 @@ def replay_price_file(store: Store, path: str | Path, symbol: str | None = None,
         if path.stat().st_size > MAX_FILE_BYTES:
             out["reason"] = f"file too large ({path.stat().st_size} bytes, limit {MAX_FILE_BYTES})"
             return out
-        data = read_price_file(path, symbol.upper() if symbol else None, interval)
+        data = read_price_file(path, symbol.upper() if symbol else None, interval, provider)
     except ChartError as exc:
         out["reason"] = str(exc)
         return out

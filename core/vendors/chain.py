@@ -77,14 +77,14 @@ class ProviderChain:
                     self.down[name] = exc.reason  # (a yahoo timeout may be one symbol's)
                 if exc.kind == "no_data":
                     self._note(symbol, name, "no_data", exc.reason, t0)
-                    why = exc.reason if exc.reason.startswith(f"{label} ") else f"{label}: no data ({exc.reason})"
+                    why = exc.reason if exc.reason.startswith(label) else f"{label}: no data ({exc.reason})"
                     return None, name, why
                 self._note(symbol, name, "failed", exc.reason, t0)
                 reasons.append(exc.reason)
                 continue
             self._note(symbol, name, "served", "", t0)
             return result, name, None
-        if len(reasons) == 1 and reasons[0].startswith(f"{label} "):
+        if len(reasons) == 1 and reasons[0].startswith(label):
             return None, None, reasons[0]
         return None, None, f"{label}: no provider answered ({'; '.join(reasons) or 'empty chain'})"
 
