@@ -61,6 +61,7 @@ class FakeVendors:
     page_size: int = 1000
     bars: dict = field(default_factory=lambda: {"AAPL": RAW_BARS})
     news: list = field(default_factory=list)  # (url, title, published ISO, summary)
+    skew: dict = field(default_factory=dict)  # vendor -> factor on its closes (a disagreeing vendor)
     requests: list = field(default_factory=list)  # (vendor, path, query dict, headers dict)
 
     def __post_init__(self):
@@ -186,7 +187,7 @@ class FakeVendors:
             return self._json({"s": "no_data"})
         return self._json({"s": "ok", "t": [int(datetime.combine(d, time(0), timezone.utc).timestamp()) for d, *_ in bars],
                            "o": [b[1] for b in bars], "h": [b[2] for b in bars], "l": [b[3] for b in bars],
-                           "c": [b[4] for b in bars], "v": [b[5] for b in bars]})
+                           "c": [b[4] * self.skew.get("finnhub", 1.0) for b in bars], "v": [b[5] for b in bars]})
 
     # -- Alpaca -----------------------------------------------------------------------------
 

@@ -256,3 +256,21 @@ def test_keys_never_in_logs_or_stored_errors(settings, fake, store, caplog):
     text = caplog.text + json.dumps(to_counts(counts), default=str)
     assert "alpha_vantage" in text and "nasdaq_data_link" in text
     assert KEY not in text and SECRET not in text
+
+
+@pytest.mark.timeout(60)
+def test_check_prices_compares_providers_and_records_alerts(settings, fake, store):
+    from core.vendors.check import check_prices
+
+    s = vendor_settings(settings, fake)
+    report = check_prices(store, s, ["AAPL"], ["polygon", "alpaca", "nasdaq_data_link"], days=36500)
+    assert (report["alerts"], report["bars_compared"]) == (0, 12)
+    fake.skew["finnhub"] = 1.004  # 0.4 %: within the tolerance
+    assert check_prices(store, s, ["AAPL"], ["polygon", "finnhub"], days=36500)["alerts"] == 0
+    fake.skew["finnhub"] = 1.006  # 0.6 %: every bar is an alert, with both values
+    report = check_prices(store, s, ["AAPL"], ["polygon", "finnhub"], days=36500)
+    assert report["alerts"] == 6 and report["status"] == "partial"
+    row = recent_alerts(store).sort("ts").row(0, named=True)
+    assert (row["provider_a"], row["provider_b"]) == ("polygon", "finnhub")
+    assert row["close_b"] / row["close_a"] == pytest.approx(1.006)
+    assert price_history(store, "AAPL", "1d").is_empty()  # a check, not an ingest
