@@ -1,7 +1,7 @@
 """Overview: today's numbers with sparklines, what needs attention, news volume per day."""
 import streamlit as st
 
-from dashboard import charts, components, data, recent
+from dashboard import charts, components, data, providers, recent
 
 st.title("Overview")
 kpi = data.overview()
@@ -44,6 +44,8 @@ for post in alerts["bad_posts"].iter_rows(named=True):
     advice = ("check the channel: they may have been sent" if post["status"] == "unknown"
               else "see the Discord page to retry")
     st.error(f"{post['n']} Discord post(s) are **{post['status']}** — {advice}.", icon=":material/error:")
+
+providers.price_alerts()  # issue #16: providers disagreeing on a close
 
 st.subheader("News volume and sentiment")
 quiet = recent.news_window(30) if kpi["news_today"] == 0 and series["news"].sum() == 0 else None
