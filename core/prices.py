@@ -178,13 +178,14 @@ def _ingest_symbol(store: Store, settings, chain, symbol: str, interval: str, sp
     counts.fetched, counts.rejected = len(data.bars), data.rejected
     counts.reasons.extend(data.reasons)
     stored = price_history(store, symbol, interval, since=span.overlap_start) if span else None
-    if stored is not None and previous_provider and previous_provider != provider:
+    why = rebase_reason(stored, data) if stored is not None else None
+    if why is None and stored is not None and previous_provider and previous_provider != provider:
+        # failover overlap: the same bars from two providers (a re-basing explains itself)
         alerts = stored_vs_fetched(stored, previous_provider, data, provider,
                                    getattr(settings, "price_disagreement_pct", 0.5))
         if alerts:
             insert_alerts(store, alerts)
             counts.reasons.append(f"data quality: {summarise(alerts)}")
-    why = rebase_reason(stored, data) if stored is not None else None
     if why is None:
         counts.new, counts.duplicate = upsert_prices(store, price_frame(data.bars))
         return counts, provider

@@ -274,3 +274,24 @@ def test_check_prices_compares_providers_and_records_alerts(settings, fake, stor
     assert (row["provider_a"], row["provider_b"]) == ("polygon", "finnhub")
     assert row["close_b"] / row["close_a"] == pytest.approx(1.006)
     assert price_history(store, "AAPL", "1d").is_empty()  # a check, not an ingest
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("second", ["nasdaq_data_link", "polygon"])
+def test_a_split_from_any_provider_rebases_stored_history(second, settings, fake, store):
+    """Stored before the split (old basis), then the split arrives: with a split event (NDL's
+    Split column) or without one (Polygon's already re-based closes on the overlap), the whole
+    stored history is re-fetched and swapped, as for Yahoo."""
+    from tests.fakes.vendor_api import RAW_BARS
+
+    fake.bars["AAPL"] = RAW_BARS[:3]  # up to 2020-08-28: ~500 a share
+    s = vendor_settings(settings, fake, price_providers=["finnhub"])
+    ingest_prices(store, s, "1d", symbols=["AAPL"])
+    assert price_history(store, "AAPL", "1d")["close"].to_list()[-1] == pytest.approx(499.2)
+    fake.bars["AAPL"] = RAW_BARS  # the 4:1 split on 2020-08-31 and two more days
+    s2 = s.model_copy(update={"price_providers": [second]})
+    counts = ingest_prices(store, s2, "1d", symbols=["AAPL"])
+    closes = price_history(store, "AAPL", "1d")["close"].to_list()
+    assert closes[:3] == pytest.approx([506.1 / 4, 500.0 / 4, 499.2 / 4])
+    assert any("whole history re-fetched" in r for r in counts.reasons), counts.reasons
+    assert recent_alerts(store).is_empty()  # a split is a re-basing, not a disagreement
