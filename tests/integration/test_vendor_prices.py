@@ -295,3 +295,27 @@ def test_a_split_from_any_provider_rebases_stored_history(second, settings, fake
     assert closes[:3] == pytest.approx([506.1 / 4, 500.0 / 4, 499.2 / 4])
     assert any("whole history re-fetched" in r for r in counts.reasons), counts.reasons
     assert recent_alerts(store).is_empty()  # a split is a re-basing, not a disagreement
+
+
+@pytest.mark.timeout(90)
+def test_job_run_record_says_who_served_and_holds_no_key(settings, fake, store, caplog):
+    """Through the real job executor: the stored run names the provider per symbol and the
+    failover reasons, and neither the record nor the log carries a key (query or header)."""
+    import json
+
+    from core.store.job_runs import get_run
+    from jobs.execute import JobExecutor
+    from jobs.registry import default_registry
+
+    caplog.set_level(logging.DEBUG)
+    urls = fake.base_urls() | {"alpha_vantage": f"http://127.0.0.1:{refused_port()}"}
+    s = vendor_settings(settings, fake, provider_base_urls=urls, price_providers=["alpha_vantage", "alpaca"],
+                        watchlist=["AAPL"])
+    out = JobExecutor(s, default_registry(s), store=store).execute("prices_daily", "manual")
+    assert str(out.status) == "partial"  # served, after a failover
+    run = get_run(store, out.run_id)
+    assert run["counts"]["served_by"] == {"AAPL": "alpaca"}
+    record = json.dumps(run, default=str)
+    assert "alpha_vantage: cannot connect" in record
+    assert KEY not in record and SECRET not in record
+    assert KEY not in caplog.text and SECRET not in caplog.text
