@@ -19,10 +19,16 @@ from urllib.parse import parse_qs, urlsplit
 import polars as pl
 
 from core.models import SourceCounts, price_frame
-from core.sources.yahoo import (INTERVALS, ChartData, ChartError, YahooSource, parse_chart_body,
-                                parse_history_csv)
 from core.sources.prices import sniff_price_provider
 from core.sources.prices.replay import vendor_chart
+from core.sources.yahoo import (
+    INTERVALS,
+    ChartData,
+    ChartError,
+    YahooSource,
+    parse_chart_body,
+    parse_history_csv,
+)
 from core.store import Store
 from core.store.feeds import list_watchlist
 from core.store.prices import bar_spans, price_history, replace_symbol_history, upsert_prices
@@ -118,7 +124,7 @@ def ingest_prices(store: Store, settings, interval: str = "1d", symbols: list[st
     result also says which provider served which symbol and why others were skipped.
     """
     from core.store.provider_usage import load_usage, record_served, save_usage, served_by
-    from core.vendors.chain import PriceChain, PriceRunCounts
+    from core.vendors.chain import ChainRunCounts, PriceChain
     from core.vendors.quota import QuotaBook
 
     counts = SourceCounts()
@@ -158,7 +164,7 @@ def ingest_prices(store: Store, settings, interval: str = "1d", symbols: list[st
                           if a.symbol in served)
     log.info("prices ingested", extra={"interval": interval, "symbols": len(symbols), "served_by": served,
                                        **{k: v for k, v in counts.as_dict().items() if k != "reasons"}})
-    return PriceRunCounts(counts.fetched, counts.new, counts.duplicate, counts.rejected, counts.reasons,
+    return ChainRunCounts(counts.fetched, counts.new, counts.duplicate, counts.rejected, counts.reasons,
                           served_by=served,
                           attempts=chain.attempt_rows())
 

@@ -5,7 +5,7 @@ Thanksgiving and keep fetching after a 13:00 early close. A price job's trigger 
 wrapped: ``session`` fire times must fall inside a trading session (open to close, both
 inclusive, early closes respected); ``day`` fire times must fall on a session day (the
 after-the-close daily fetch still runs on an early-close day). The calendar is built once per
-process (about a second) and covers from a month back to a year ahead.
+process (under a second) and covers 2020 to two years ahead.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from functools import lru_cache
 from apscheduler.triggers.base import BaseTrigger
 
 EXCHANGE = "XNYS"
+CALENDAR_START = "2020-01-01"
 MODES = ("session", "day")
 _MAX_STEPS = 20_000  # fire times skipped before giving up (a year of 5-minute slots off-hours)
 
@@ -24,8 +25,9 @@ def calendar(name: str = EXCHANGE):
     import exchange_calendars as xc
     import pandas as pd
 
-    start = (pd.Timestamp.now(tz="UTC") - pd.Timedelta(days=30)).normalize().tz_localize(None)
-    return xc.get_calendar(name, start=start)
+    # from 2020 (missed-run look-backs, tests with fixed dates) to two years ahead: ~0.7 s once
+    end = (pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=730)).normalize().tz_localize(None)
+    return xc.get_calendar(name, start=CALENDAR_START, end=end)
 
 
 def _ts(moment: datetime):

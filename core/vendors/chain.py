@@ -36,7 +36,7 @@ class Attempt:
 
 
 @dataclass(slots=True)
-class PriceRunCounts(SourceCounts):
+class ChainRunCounts(SourceCounts):
     """SourceCounts plus who served which symbol and every attempt's outcome (the run record;
     news runs use it too)."""
 

@@ -11,7 +11,7 @@ from core.models import SourceCounts, utcnow
 from core.sources.news import NEWS_VENDORS
 from core.sources.news.vendors import since_default
 from core.sources.vendor_http import VendorError, fetch_error
-from core.vendors.chain import PriceRunCounts, ProviderChain
+from core.vendors.chain import ChainRunCounts, ProviderChain
 from core.vendors.quota import QuotaBook
 
 
@@ -72,7 +72,7 @@ def ingest_vendor_news(store, settings, symbols: list[str] | None = None,
         report = ingest_documents(store, settings, "news", docs, now=utcnow())
         counts = report.counts
         counts.reasons = reasons + counts.reasons
-    return PriceRunCounts(counts.fetched, counts.new, counts.duplicate, counts.rejected, counts.reasons,
+    return ChainRunCounts(counts.fetched, counts.new, counts.duplicate, counts.rejected, counts.reasons,
                           served_by=served, attempts=chain.attempt_rows())
 
 

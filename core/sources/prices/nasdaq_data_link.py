@@ -96,7 +96,7 @@ class NasdaqDataLinkPrices:
             rows.append(RawBar(day, get("open"), get("high"), get("low"), get("close"), get("volume"),
                                adj_close=get("adj_close"), split=get("split") or 1.0,
                                dividend=get("dividend") or 0.0, raw_prices=adjust))
-        return to_convention(symbol if q.symbol is None else q.symbol, "1d", rows, since=q.start)
+        return to_convention(q.symbol or symbol, "1d", rows, since=q.start)
 
     def next_page(self, raw, request, settings):
         return None
