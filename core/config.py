@@ -10,9 +10,10 @@ import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_WATCHLIST = ["AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "SPY"]
 DEFAULT_NEWS_FEEDS = [
@@ -121,8 +122,8 @@ class Settings(BaseSettings):
     # --- paid market-data and news vendors (issue #16; core/vendors, core/sources/prices|news) ---
     # Keys are secrets; limits default to each vendor's documented free tier (0 = no limit of
     # that kind); raise them for a paid plan. Chains: first provider that answers wins.
-    price_providers: list[str] = Field(default_factory=lambda: ["yahoo"], description="Price provider chain, in order (comma list): yahoo, polygon, alpha_vantage, finnhub, alpaca, nasdaq_data_link.")
-    news_providers: list[str] = Field(default_factory=list, description="Company-news provider chain per watchlist symbol (comma list): newsapi, finnhub, polygon, alpha_vantage, alpaca. Empty: RSS feeds only.")
+    price_providers: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["yahoo"], description="Price provider chain, in order (comma list): yahoo, polygon, alpha_vantage, finnhub, alpaca, nasdaq_data_link.")
+    news_providers: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Company-news provider chain per watchlist symbol (comma list): newsapi, finnhub, polygon, alpha_vantage, alpaca. Empty: RSS feeds only.")
     alpha_vantage_api_key: SecretStr | None = Field(None, description="Alpha Vantage API key (secret; sent as the apikey query parameter, masked in logs).")
     polygon_api_key: SecretStr | None = Field(None, description="Polygon.io API key (secret; sent as a Bearer header).")
     finnhub_api_key: SecretStr | None = Field(None, description="Finnhub API key (secret; sent as the X-Finnhub-Token header).")
@@ -150,9 +151,14 @@ class Settings(BaseSettings):
 
     @field_validator("price_providers", "news_providers", mode="before")
     @classmethod
-    def _split_providers(cls, v):
-        if isinstance(v, str) and not v.strip().startswith("["):
-            return [s.strip().lower() for s in v.split(",") if s.strip()]
+    def _split_providers(cls, v):  # NoDecode: "yahoo,polygon" or a JSON list from the env
+        if isinstance(v, str):
+            text = v.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [s.strip().lower() for s in text.split(",") if s.strip()]
         return v
 
     @field_validator("price_providers", "news_providers")

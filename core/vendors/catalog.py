@@ -69,11 +69,11 @@ def provider_problems(settings) -> list[str]:
         for name in getattr(settings, field, []) or []:
             p = PROVIDERS[name]
             if kind not in p.kinds:
-                problems.append(f"{field.upper()}: {name} does not serve {kind} "
+                problems.append(f"SIGNALDESK_{field.upper()}: {name} does not serve {kind} "
                                 f"(it serves {', '.join(sorted(p.kinds))}).")
             elif not p.configured(settings):
                 missing = [f"SIGNALDESK_{f.upper()}" for f in p.key_fields if not _secret(settings, f)]
-                problems.append(f"{field.upper()} lists {name} but {' and '.join(missing)} "
+                problems.append(f"SIGNALDESK_{field.upper()} lists {name} but {' and '.join(missing)} "
                                 f"{'is' if len(missing) == 1 else 'are'} not set: it will be skipped.")
     for name, url in (getattr(settings, "provider_base_urls", {}) or {}).items():
         if name not in PROVIDERS:

@@ -111,3 +111,13 @@ def test_settings_chains_and_check_config():
     alpaca = Settings(_env_file=None, price_providers="alpaca", alpaca_api_key_id=SecretStr("id"))
     assert any("SIGNALDESK_ALPACA_API_SECRET_KEY" in p for p in check_settings(alpaca))
     assert "k" not in str(wrong_kind.nasdaq_data_link_api_key)
+
+
+def test_chains_from_the_environment_comma_list_or_json(monkeypatch):
+    monkeypatch.setenv("SIGNALDESK_PRICE_PROVIDERS", "yahoo, Polygon")
+    monkeypatch.setenv("SIGNALDESK_NEWS_PROVIDERS", '["newsapi", "finnhub"]')
+    monkeypatch.setenv("SIGNALDESK_POLYGON_API_KEY", "pk-env-secret")
+    s = Settings(_env_file=None)
+    assert s.price_providers == ["yahoo", "polygon"] and s.news_providers == ["newsapi", "finnhub"]
+    assert s.polygon_api_key.get_secret_value() == "pk-env-secret"
+    assert "pk-env-secret" not in " ".join(check_settings(s)) + repr(s)
