@@ -319,3 +319,16 @@ def test_job_run_record_says_who_served_and_holds_no_key(settings, fake, store, 
     assert "alpha_vantage: cannot connect" in record
     assert KEY not in record and SECRET not in record
     assert KEY not in caplog.text and SECRET not in caplog.text
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("name,resolution", [("polygon", "/range/5/minute/"), ("alpaca", "timeframe=5Min"),
+                                             ("finnhub", "resolution=5")])
+def test_intraday_bars_are_keyed_by_their_start_in_utc(name, resolution, settings, fake):
+    """Intraday queries ask for the vendor's own 5-minute unit and keep the instant (UTC),
+    not a trading date (the fake stamps its bars at midnight US/Eastern or UTC)."""
+    data = fetch(name, vendor_settings(settings, fake), interval="5m")
+    req = [r for r in fake.requests if r[0] == name][-1]
+    assert resolution in req[1] + "?" + "&".join(f"{k}={v}" for k, v in req[2].items())
+    first = data.bars[0].ts
+    assert first == (datetime(2020, 8, 26, 0, 0) if name == "finnhub" else datetime(2020, 8, 26, 4, 0))
