@@ -10,9 +10,10 @@ import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_WATCHLIST = ["AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "SPY"]
 DEFAULT_NEWS_FEEDS = [
@@ -123,6 +124,55 @@ class Settings(BaseSettings):
     otlp_timeout_s: float = Field(5.0, gt=0, description="Timeout of one OTLP export request (runs in a background thread, never in a job).")
     trace_keep_days: float = Field(7.0, gt=0, description="Days of spans the local span table keeps.")
     trace_max_spans: int = Field(200_000, ge=100, description="Most spans the local span table keeps (the oldest go first).")
+    # --- paid market-data and news vendors (issue #16; core/vendors, core/sources/prices|news) ---
+    # Keys are secrets; limits default to each vendor's documented free tier (0 = no limit of
+    # that kind); raise them for a paid plan. Chains: first provider that answers wins.
+    price_providers: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["yahoo"], description="Price provider chain, in order (comma list): yahoo, polygon, alpha_vantage, finnhub, alpaca, nasdaq_data_link.")
+    news_providers: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Company-news provider chain per watchlist symbol (comma list): newsapi, finnhub, polygon, alpha_vantage, alpaca. Empty: RSS feeds only.")
+    alpha_vantage_api_key: SecretStr | None = Field(None, description="Alpha Vantage API key (secret; sent as the apikey query parameter, masked in logs).")
+    polygon_api_key: SecretStr | None = Field(None, description="Polygon.io API key (secret; sent as a Bearer header).")
+    finnhub_api_key: SecretStr | None = Field(None, description="Finnhub API key (secret; sent as the X-Finnhub-Token header).")
+    alpaca_api_key_id: SecretStr | None = Field(None, description="Alpaca API key id (secret; APCA-API-KEY-ID header).")
+    alpaca_api_secret_key: SecretStr | None = Field(None, description="Alpaca API secret key (secret; APCA-API-SECRET-KEY header).")
+    nasdaq_data_link_api_key: SecretStr | None = Field(None, description="Nasdaq Data Link API key (secret; api_key query parameter, masked in logs).")
+    nasdaq_data_link_database: str = Field("EOD", description="Nasdaq Data Link database whose datasets are SYMBOL codes (legacy /api/v3/datasets/{db}/{code}).")
+    newsapi_api_key: SecretStr | None = Field(None, description="NewsAPI.org key (secret; X-Api-Key header).")
+    alpha_vantage_calls_per_minute: int = Field(5, ge=0, description="Alpha Vantage calls per minute (free tier 5).")
+    alpha_vantage_calls_per_day: int = Field(25, ge=0, description="Alpha Vantage calls per day (free tier 25).")
+    polygon_calls_per_minute: int = Field(5, ge=0, description="Polygon calls per minute (free tier 5; paid: 0 = unlimited).")
+    polygon_calls_per_day: int = Field(0, ge=0, description="Polygon calls per day (free tier: no daily cap).")
+    finnhub_calls_per_minute: int = Field(60, ge=0, description="Finnhub calls per minute (free tier 60).")
+    finnhub_calls_per_day: int = Field(0, ge=0, description="Finnhub calls per day (free tier: no daily cap).")
+    alpaca_calls_per_minute: int = Field(200, ge=0, description="Alpaca market-data calls per minute (free plan 200).")
+    alpaca_calls_per_day: int = Field(0, ge=0, description="Alpaca calls per day (no daily cap).")
+    nasdaq_data_link_calls_per_minute: int = Field(300, ge=0, description="Nasdaq Data Link calls per minute (keyed: 300 per 10 s, counted per minute here).")
+    nasdaq_data_link_calls_per_day: int = Field(50000, ge=0, description="Nasdaq Data Link calls per day (keyed: 50,000).")
+    newsapi_calls_per_minute: int = Field(0, ge=0, description="NewsAPI calls per minute (no per-minute cap).")
+    newsapi_calls_per_day: int = Field(100, ge=0, description="NewsAPI calls per day (developer plan 100).")
+    yahoo_calls_per_minute: int = Field(0, ge=0, description="Yahoo (yfinance) calls per minute (unofficial, no published limit).")
+    yahoo_calls_per_day: int = Field(0, ge=0, description="Yahoo (yfinance) calls per day (unofficial, no published limit).")
+    provider_base_urls: dict[str, str] = Field(default_factory=dict, description="Override a vendor's API base URL (JSON object, provider -> URL); tests point these at loopback fakes.")
+    price_disagreement_pct: float = Field(0.5, gt=0, description="Two providers' closes of one bar differing by more than this percentage raise a data-quality alert.")
+
+    @field_validator("price_providers", "news_providers", mode="before")
+    @classmethod
+    def _split_providers(cls, v):  # NoDecode: "yahoo,polygon" or a JSON list from the env
+        if isinstance(v, str):
+            text = v.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [s.strip().lower() for s in text.split(",") if s.strip()]
+        return v
+
+    @field_validator("price_providers", "news_providers")
+    @classmethod
+    def _known_providers(cls, v: list[str]) -> list[str]:
+        from core.vendors.catalog import check_chain  # the one list of provider names
+
+        return check_chain(v)
+    # --- end of issue #16 settings ---
 
     @field_validator("watchlist", mode="before")
     @classmethod
@@ -197,6 +247,9 @@ def check_settings(settings: Settings) -> list[str]:
                     f"{name} {value!r} is not a schedule: use 'off', 'every 10m' or a 5-field cron line."
                 )
     problems.extend(_check_writable(settings.data_dir, "data_dir"))
+    from core.vendors.catalog import provider_problems  # issue #16: chains need their keys
+
+    problems.extend(provider_problems(settings))
     return problems
 
 

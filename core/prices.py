@@ -20,14 +20,10 @@ import polars as pl
 
 from core import tracing
 from core.models import SourceCounts, price_frame
-from core.sources.yahoo import (
-    INTERVALS,
-    ChartData,
-    ChartError,
-    YahooSource,
-    parse_chart_body,
-    parse_history_csv,
-)
+from core.sources.prices import sniff_price_provider
+from core.sources.prices.replay import vendor_chart
+from core.sources.yahoo import (INTERVALS, ChartData, ChartError, YahooSource, parse_chart_body,
+                                parse_history_csv)
 from core.store import Store
 from core.store.feeds import list_watchlist
 from core.store.prices import bar_spans, price_history, replace_symbol_history, upsert_prices
@@ -112,13 +108,20 @@ def _watchlist(store: Store, settings) -> list[str]:
 
 
 def ingest_prices(store: Store, settings, interval: str = "1d", symbols: list[str] | None = None,
-                  session=None, source: YahooSource | None = None) -> SourceCounts:
-    """Fetch new bars for the watchlist (or ``symbols``) and upsert them.
+                  session=None, source: YahooSource | None = None,
+                  providers: list[str] | None = None) -> SourceCounts:
+    """Fetch new bars for the watchlist (or ``symbols``) and upsert them, each symbol from the
+    first provider of ``settings.price_providers`` (or ``providers``) that answers.
 
     fetched = bars received, new = bars inserted, duplicate = known bars rewritten (the
-    overlap), rejected = unusable bars plus symbols whose fetch failed (timeout, error).
-    A symbol without data (weekend, unknown, delisted) is a reason, not a rejection.
+    overlap), rejected = unusable bars plus symbols no provider served (timeout, error).
+    A symbol without data (weekend, unknown, delisted) is a reason, not a rejection. The
+    result also says which provider served which symbol and why others were skipped.
     """
+    from core.store.provider_usage import load_usage, record_served, save_usage, served_by
+    from core.vendors.chain import ChainRunCounts, PriceChain
+    from core.vendors.quota import QuotaBook
+
     counts = SourceCounts()
     if settings.offline:
         counts.reasons.append("offline: no prices fetched")
@@ -127,59 +130,87 @@ def ingest_prices(store: Store, settings, interval: str = "1d", symbols: list[st
         counts.reasons.append(f"unknown interval {interval!r}")
         return counts
     symbols = [s.upper() for s in (symbols or _watchlist(store, settings))]
-    src = source or YahooSource(settings.yahoo_timeout_s, session,
-                                cache_dir=Path(settings.data_dir) / "cache" / "yfinance",
-                                history_days=getattr(settings, "yahoo_history_days", None))
+    yahoo = source or (YahooSource(settings.yahoo_timeout_s, session,
+                                   cache_dir=Path(settings.data_dir) / "cache" / "yfinance",
+                                   history_days=getattr(settings, "yahoo_history_days", None))
+                       if session is not None else None)
+    quota = QuotaBook(settings, load_usage(store))
+    chain = PriceChain(settings, quota, yahoo, providers)
     spans = bar_spans(store, symbols, interval, OVERLAP_BARS)
+    previous = served_by(store, symbols, interval)
+    served: dict[str, str] = {}
     started = time.monotonic()
-    for i, symbol in enumerate(symbols):
-        if time.monotonic() - started > settings.job_deadline_s:
-            counts.reasons.append(f"job deadline of {settings.job_deadline_s:g}s reached: "
-                                  f"{', '.join(symbols[i:])} not fetched")
-            break
-        counts = counts.add(_ingest_symbol(store, src, symbol, interval, spans.get(symbol)))
-    log.info("prices ingested", extra={"interval": interval, "symbols": len(symbols),
+    try:
+        for i, symbol in enumerate(symbols):
+            if time.monotonic() - started > settings.job_deadline_s:
+                counts.reasons.append(f"job deadline of {settings.job_deadline_s:g}s reached: "
+                                      f"{', '.join(symbols[i:])} not fetched")
+                break
+            part, provider = _ingest_symbol(store, settings, chain, symbol, interval, spans.get(symbol),
+                                            previous.get(symbol))
+            counts = counts.add(part)
+            if provider:
+                served[symbol] = provider
+    finally:
+        save_usage(store, quota.changed())  # the quota survives a crash mid-run too
+        record_served(store, interval, served)
+    failed = [a for a in chain.attempts if a.outcome == "failed"]
+    counts.reasons.extend(f"{a.symbol}: {a.reason} (failed over)" for a in failed
+                          if a.symbol in served)
+    log.info("prices ingested", extra={"interval": interval, "symbols": len(symbols), "served_by": served,
                                        **{k: v for k, v in counts.as_dict().items() if k != "reasons"}})
-    return counts
+    return ChainRunCounts(counts.fetched, counts.new, counts.duplicate, counts.rejected, counts.reasons,
+                          counts.sources, counts.sources_failed, served_by=served,
+                          attempts=chain.attempt_rows())
 
 
-def _ingest_symbol(store: Store, src: YahooSource, symbol: str, interval: str, span) -> SourceCounts:
+def _ingest_symbol(store: Store, settings, chain, symbol: str, interval: str, span,
+                   previous_provider: str | None) -> tuple[SourceCounts, str | None]:
+    from core.store.price_alerts import insert_alerts
+    from core.vendors.agreement import stored_vs_fetched, summarise
+
     counts = SourceCounts(sources=1)
-    with tracing.span("yahoo chart", {"signaldesk.symbol": symbol, "signaldesk.interval": interval}) as sp:
-        res = src.fetch(symbol, interval, start=span.overlap_start if span else None)
-        tracing.set_attributes(sp, {"signaldesk.bars": len(res.data.bars) if res.data else 0})
-        if res.data is None:
-            tracing.set_error(sp, res.reason)
-    data = res.data
+    with tracing.span("price fetch", {"signaldesk.symbol": symbol, "signaldesk.interval": interval}) as sp:
+        data, provider, reason = chain.fetch(symbol, interval, start=span.overlap_start if span else None)
+        tracing.set_attributes(sp, {"signaldesk.bars": len(data.bars) if data else 0,
+                                    "signaldesk.provider": provider or ""})
+        if data is None:
+            tracing.set_error(sp, reason)
     if data is None or not data.bars:
-        counts.reasons.append(res.reason or f"{symbol} {interval}: no data")
-        if data is None and "no data" not in (res.reason or ""):
+        counts.reasons.append(reason or f"{symbol} {interval}: no data")
+        if reason and "no data" not in reason:
             counts.rejected += 1
             counts.sources_failed = 1
-        return counts
+        return counts, None
     counts.fetched, counts.rejected = len(data.bars), data.rejected
     counts.reasons.extend(data.reasons)
     stored = price_history(store, symbol, interval, since=span.overlap_start) if span else None
     why = rebase_reason(stored, data) if stored is not None else None
+    if why is None and stored is not None and previous_provider and previous_provider != provider:
+        # failover overlap: the same bars from two providers (a re-basing explains itself)
+        alerts = stored_vs_fetched(stored, previous_provider, data, provider,
+                                   getattr(settings, "price_disagreement_pct", 0.5))
+        if alerts:
+            insert_alerts(store, alerts)
+            counts.reasons.append(f"data quality: {summarise(alerts)}")
     if why is None:
         counts.new, counts.duplicate = upsert_prices(store, price_frame(data.bars))
-        return counts
-    # Re-base: fetch the whole stored span again and swap it in whole.
-    full = src.fetch(symbol, interval, start=span.first)
-    if full.data is None or not full.data.bars:
+        return counts, provider
+    # Re-base: fetch the whole stored span again (same provider) and swap it in whole.
+    full, _, full_reason = chain.fetch(symbol, interval, start=span.first, only=provider)
+    if full is None or not full.bars:
         counts.rejected += 1
-        counts.reasons.append(f"{why}; full re-fetch failed ({full.reason}): stored history "
+        counts.reasons.append(f"{why}; full re-fetch failed ({full_reason}): stored history "
                               f"left unchanged, retried next run")
-        return counts
-    new, rewritten, removed = replace_symbol_history(store, symbol, interval,
-                                                     price_frame(full.data.bars))
-    counts.fetched += len(full.data.bars)
+        return counts, provider
+    new, rewritten, removed = replace_symbol_history(store, symbol, interval, price_frame(full.bars))
+    counts.fetched += len(full.bars)
     counts.new, counts.duplicate = new, rewritten
-    counts.rejected += full.data.rejected
-    note = f"; {removed} older bars Yahoo no longer serves were dropped" if removed else ""
-    counts.reasons.append(f"{why}: whole history re-fetched ({len(full.data.bars)} bars){note}")
+    counts.rejected += full.rejected
+    note = f"; {removed} older bars the provider no longer serves were dropped" if removed else ""
+    counts.reasons.append(f"{why}: whole history re-fetched from {provider} ({len(full.bars)} bars){note}")
     log.info("price history re-based", extra={"symbol": symbol, "interval": interval, "why": why})
-    return counts
+    return counts, provider
 
 
 # --- replay ---------------------------------------------------------------------------------
@@ -192,8 +223,10 @@ def _symbol_from_name(path: Path) -> tuple[str | None, str | None]:
     return symbol, interval
 
 
-def read_price_file(path: Path, symbol: str | None = None, interval: str | None = None) -> ChartData:
-    """A chart body, a recorded exchange, or a yfinance CSV -> ChartData (ChartError on junk)."""
+def read_price_file(path: Path, symbol: str | None = None, interval: str | None = None,
+                    provider: str | None = None) -> ChartData:
+    """A chart body, a vendor's recorded answer (by ``provider`` or by shape), a recorded
+    exchange of either, or a yfinance CSV -> ChartData (ChartError on junk)."""
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".csv":
         name_symbol, name_interval = _symbol_from_name(path)
@@ -205,9 +238,17 @@ def read_price_file(path: Path, symbol: str | None = None, interval: str | None 
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ChartError(f"not JSON and not a .csv file ({exc.msg} at line {exc.lineno})") from exc
+    url = ""
     if isinstance(doc, dict) and isinstance(doc.get("response"), dict):  # recorded exchange
         response = doc["response"]
         url = (doc.get("request") or {}).get("url") or ""
+        if provider not in (None, "yahoo") or "/finance/chart/" not in url:
+            body = response.get("bodyJson")
+            if isinstance(response.get("status"), int) and response["status"] >= 400:
+                raise ChartError(f"recorded answer is HTTP {response['status']}")
+            if body is not None and (provider not in (None, "yahoo") or sniff_price_provider(body)
+                                     not in (None, "yahoo")):
+                return vendor_chart(body, provider, symbol, interval, url, path)
         query = parse_qs(urlsplit(url).query)
         interval = interval or (query.get("interval") or [None])[0]
         if "/finance/chart/" in url:
@@ -219,11 +260,13 @@ def read_price_file(path: Path, symbol: str | None = None, interval: str | None 
         if isinstance(status, int) and status >= 400 and not (isinstance(body, dict) and "chart" in body):
             raise ChartError(f"recorded answer is HTTP {status}")
         doc = body
+    if provider not in (None, "yahoo") or sniff_price_provider(doc) not in (None, "yahoo"):
+        return vendor_chart(doc, provider, symbol, interval, url, path)
     return parse_chart_body(doc, symbol, interval)
 
 
 def replay_price_file(store: Store, path: str | Path, symbol: str | None = None,
-                      interval: str | None = None) -> dict:
+                      interval: str | None = None, provider: str | None = None) -> dict:
     """Load one recorded price file into the store, as the live path would store it.
 
     CSV files take their symbol from ``symbol`` or the file name (see ``_symbol_from_name``).
@@ -235,7 +278,7 @@ def replay_price_file(store: Store, path: str | Path, symbol: str | None = None,
         if path.stat().st_size > MAX_FILE_BYTES:
             out["reason"] = f"file too large ({path.stat().st_size} bytes, limit {MAX_FILE_BYTES})"
             return out
-        data = read_price_file(path, symbol.upper() if symbol else None, interval)
+        data = read_price_file(path, symbol.upper() if symbol else None, interval, provider)
     except ChartError as exc:
         out["reason"] = str(exc)
         return out

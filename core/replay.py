@@ -24,13 +24,16 @@ def _result(path, kind, status, fetched=0, new=0, duplicate=0, rejected=0, reaso
             "duplicate": duplicate, "rejected": rejected, "reason": reason}
 
 
-def replay_file(store: Store, settings, kind: str, path: str | Path) -> dict:
-    """Replay one recorded file; returns the per-file result (see the module docstring)."""
+def replay_file(store: Store, settings, kind: str, path: str | Path, provider: str | None = None,
+                symbol: str | None = None) -> dict:
+    """Replay one recorded file; returns the per-file result (see the module docstring).
+
+    ``provider`` names the vendor whose recorded answer the file is (else: by its shape)."""
     path = Path(path)
     if kind not in REPLAY_KINDS:
         return _result(path, kind, "error", reason=f"unknown kind {kind!r}: use news, leads or prices")
     if kind == "prices":
-        return _replay_prices(store, path)
+        return _replay_prices(store, path, provider, symbol)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -38,7 +41,14 @@ def replay_file(store: Store, settings, kind: str, path: str | Path) -> dict:
         body = path.read_bytes()
     except OSError as exc:
         return _result(path, kind, "error", reason=f"cannot read the file: {exc.strerror or exc}")
-    report = ingest_documents(store, settings, kind, [Document(source=path.stem, body=body)])
+    adapter = None
+    if provider:
+        from core.sources.registry import SOURCES
+
+        adapter = provider if provider in SOURCES else f"{provider}_news"
+        if adapter not in SOURCES:
+            return _result(path, kind, "error", reason=f"unknown provider {provider!r} for {kind}")
+    report = ingest_documents(store, settings, kind, [Document(source=path.stem, body=body, adapter=adapter)])
     outcome = report.documents[0]
     c = outcome.counts
     # In this report every entry is accounted for: rejected also holds the lead posts that
@@ -47,12 +57,12 @@ def replay_file(store: Store, settings, kind: str, path: str | Path) -> dict:
                    c.rejected + outcome.unmatched, outcome.reason)
 
 
-def _replay_prices(store: Store, path: Path) -> dict:
+def _replay_prices(store: Store, path: Path, provider: str | None = None, symbol: str | None = None) -> dict:
     try:
         from core.prices import replay_price_file
     except ImportError:
         return _result(path, "prices", "error", reason="prices replay not available")
-    out = dict(replay_price_file(store, path))
+    out = dict(replay_price_file(store, path, symbol=symbol, provider=provider))
     base = _result(path, "prices", out.get("status", "error"))
     base.update({k: v for k, v in out.items() if k in base})
     base["file"], base["kind"] = str(path), "prices"

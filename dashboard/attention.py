@@ -1,5 +1,6 @@
 """The Overview's "Needs attention": every problem named with its reason, "All clear" only when
-nothing is wrong (no stale, failed or partial job; no failing or paused source; no bad post)."""
+nothing is wrong (no stale, failed or partial job; no failing or paused source; no bad post; no
+price disagreement between providers this week)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -12,7 +13,7 @@ def _when(value) -> str:
 
 
 def problems(alerts: dict) -> int:
-    keys = ("stale_jobs", "unhealthy_jobs", "failing_sources", "paused_sources", "bad_posts")
+    keys = ("stale_jobs", "unhealthy_jobs", "failing_sources", "paused_sources", "bad_posts", "price_alerts")
     return sum(alerts[k].height for k in keys if k in alerts)
 
 
@@ -40,3 +41,16 @@ def render(alerts: dict) -> None:
         advice = ("check the channel: they may have been sent" if post["status"] == "unknown"
                   else "see the Discord page to retry")
         st.error(f"{post['n']} Discord post(s) are **{post['status']}** — {advice}.", icon=":material/error:")
+    price_alerts(alerts.get("price_alerts"))
+
+
+def price_alerts(frame, limit: int = 5) -> None:
+    """Providers disagreeing on a close, with both values (the Jobs page lists them all)."""
+    if frame is None or frame.is_empty():
+        return
+    for a in frame.head(limit).iter_rows(named=True):
+        st.warning(f"Price check: {a['symbol']} {a['interval']} {a['ts']:%Y-%m-%d %H:%M}: "
+                   f"{a['provider_a']} closed at {a['close_a']:.4f}, {a['provider_b']} at {a['close_b']:.4f} "
+                   f"({a['diff_pct']:.2f} % apart).", icon=":material/rule:")
+    if frame.height > limit:
+        st.caption(f"{frame.height - limit} more price disagreements: see the Jobs page.")

@@ -79,6 +79,9 @@ def _alerts(path: str, now: datetime) -> dict:
 
     out["unhealthy_jobs"] = health_alerts.unhealthy_jobs(store())
     out["failing_sources"] = health_alerts.failing_sources(store(), now)
+    from core.store.price_alerts import recent_alerts  # providers disagreeing on a close (a week)
+
+    out["price_alerts"] = recent_alerts(store(), since=now - timedelta(days=7))
     status = optional("jobs.status")
     stale = status.stale_jobs(store(), current_settings(), now) if status else []
     out["stale_jobs"] = pl.DataFrame(
@@ -286,7 +289,7 @@ def job_schedule() -> list[dict]:
         nxt = None
         if schedule is not None:
             try:
-                nxt = schedule.next_fire(schedule.parse_schedule(text, s.market_timezone), now)
+                nxt = schedule.next_fire(spec.trigger(s), now)
             except Exception as exc:  # noqa: BLE001 - a bad schedule is shown, not fatal
                 text = f"{text} (invalid: {exc})"
         out.append({"job": name, "description": spec.description, "schedule": text, "next_run": nxt,

@@ -26,6 +26,16 @@ class JobSpec:
     schedule_setting: str | None = None  # name of the Settings field holding the schedule
     schedule: str | None = None  # fixed schedule, when there is no setting
     stale_after_s: float | None = None  # default threshold; settings.stale_after_overrides wins
+    market_hours: str | None = None  # "session" / "day": cron times kept only on XNYS sessions
+
+    def trigger(self, settings):
+        """The schedule's trigger, on the exchange calendar for market-hours jobs (None: off).
+        Raises ScheduleError for a schedule that does not parse."""
+        from jobs.market_calendar import restrict
+        from jobs.schedule import parse_schedule
+
+        return restrict(parse_schedule(self.schedule_text(settings), settings.market_timezone),
+                        self.market_hours)
 
     def schedule_text(self, settings) -> str:
         if self.schedule_setting:
@@ -54,7 +64,11 @@ def _prices_daily(store, settings):
 def _news(store, settings):
     from core.ingest import ingest_news
 
-    return ingest_news(store, settings)
+    if not getattr(settings, "news_providers", None):
+        return ingest_news(store, settings)
+    from core.vendors.news_chain import ingest_vendor_news  # issue #16: company news by vendor
+
+    return {"rss": ingest_news(store, settings), "vendors": ingest_vendor_news(store, settings)}
 
 
 def _leads(store, settings):
@@ -106,9 +120,9 @@ def default_registry(settings=None) -> dict[str, JobSpec]:
     # Intraday bars only arrive on market days, so "stale" there means a long weekend, not an hour.
     specs = [
         JobSpec("prices_intraday", _prices_intraday, "5-minute bars for the watchlist during market hours.",
-                "schedule_prices_intraday", stale_after_s=4 * DAY),
+                "schedule_prices_intraday", stale_after_s=4 * DAY, market_hours="session"),
         JobSpec("prices_daily", _prices_daily, "Daily bars after the close.",
-                "schedule_prices_daily", stale_after_s=4 * DAY),
+                "schedule_prices_daily", stale_after_s=4 * DAY, market_hours="day"),
         JobSpec("news", _news, "Financial news feeds: fetch, dedup, score sentiment.", "schedule_news"),
         JobSpec("leads", _leads, "Lead feeds: fetch, dedup, match keywords, score.", "schedule_leads"),
         JobSpec("learn", _learn, "Learned keyword weights and trading signals.", "schedule_learn",

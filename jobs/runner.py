@@ -30,11 +30,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from core.models import utcnow
-from core.store import Store
-from core.store import job_runs
+from core.store import Store, job_runs
 from jobs.execute import JobExecutor, new_run_id
 from jobs.registry import JobSpec, default_registry
-from jobs.schedule import ScheduleError, missed_since, parse_schedule
+from jobs.schedule import ScheduleError, missed_since
 from jobs.status import stale_jobs
 
 log = logging.getLogger(__name__)
@@ -95,7 +94,7 @@ class Runner:
         for name, spec in self.registry.items():
             text = spec.schedule_text(self.settings)
             try:
-                trigger = parse_schedule(text, self.settings.market_timezone)
+                trigger = spec.trigger(self.settings)  # (XNYS calendar for market-hours jobs)
             except ScheduleError as exc:
                 log.error("job not scheduled: %s", exc, extra={"job": name})
                 continue

@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.store import Store
-from core.store import job_runs
+from core.store import Store, job_runs
 from jobs.registry import JobSpec, default_registry
-from jobs.schedule import ScheduleError, next_fire, parse_schedule
+from jobs.schedule import ScheduleError, next_fire
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def job_table(store: Store, settings, now: datetime,
     for name, spec in registry.items():
         text = spec.schedule_text(settings)
         try:
-            nxt = next_fire(parse_schedule(text, settings.market_timezone), now)
+            nxt = next_fire(spec.trigger(settings), now)
             problem = None
         except ScheduleError as exc:
             nxt, problem = None, str(exc)

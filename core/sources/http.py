@@ -210,8 +210,11 @@ class HttpClient:
         """Fetch all URLs side by side (bounded by ``http_concurrency``); results in input order."""
         return list(await asyncio.gather(*(self.fetch(u, deadline_s=deadline_s) for u in urls)))
 
-    async def fetch(self, url: str, *, deadline_s: float | None = None) -> FetchResult:
-        """GET one URL within ``deadline_s`` (default ``settings.http_deadline_s``), retries included."""
+    async def fetch(self, url: str, *, deadline_s: float | None = None,
+                    headers: dict[str, str] | None = None) -> FetchResult:
+        """GET one URL within ``deadline_s`` (default ``settings.http_deadline_s``), retries included.
+
+        ``headers`` are sent with every attempt (vendor API keys: never logged)."""
         if self._session is None or self._sem is None:
             raise RuntimeError("HttpClient is used outside 'async with HttpClient(...)'")
         with tracing.span("GET", _request_attributes(url), kind=SpanKind.CLIENT) as sp:
@@ -225,7 +228,7 @@ class HttpClient:
         p = _Progress()
         try:
             async with asyncio.timeout(deadline):
-                out = await self._fetch_with_retries(url, start + deadline, deadline, p)
+                out = await self._fetch_with_retries(url, start + deadline, deadline, p, headers)
         except TimeoutError:
             what = p.phase
             if p.phase == "request in flight":
@@ -248,10 +251,11 @@ class HttpClient:
 
     # -- retry loop -------------------------------------------------------------------------
 
-    async def _fetch_with_retries(self, url: str, end: float, deadline: float, p: _Progress) -> Outcome:
+    async def _fetch_with_retries(self, url: str, end: float, deadline: float, p: _Progress,
+                                  extra_headers: dict[str, str] | None = None) -> Outcome:
         _check_target(url, self.settings.offline)
         etag, last_modified = self.validators.get(url) if self.validators else (None, None)
-        headers = {}
+        headers = dict(extra_headers or {})
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Protocol, runtime_checkable
 
 from core.sources.feeds import FeedResult, parse_feed
+from core.sources.vendor_http import VendorError
 
 
 @runtime_checkable
@@ -80,6 +81,16 @@ class JsonFeedSource:
 SOURCES: dict[str, Source] = {s.name: s for s in (FeedSource(), HnAlgoliaSource(), JsonFeedSource())}
 
 
+def _add_news_vendors() -> None:
+    """Company-news vendors (issue #16) as adapters named ``<provider>_news``."""
+    from core.sources.news import NEWS_VENDORS
+
+    SOURCES.update({f"{name}_news": v for name, v in NEWS_VENDORS.items()})
+
+
+_add_news_vendors()
+
+
 def get_source(name: str) -> Source:
     try:
         return SOURCES[name]
@@ -98,7 +109,22 @@ def source_for(url: str | None, body: bytes | None = None) -> Source:
                 return SOURCES["jsonfeed"]
             if b'"hits"' in body[:65536]:
                 return SOURCES["hn_algolia"]
+        if head.startswith((b"{", b"[")):
+            vendor = _sniff_vendor(body)
+            if vendor:
+                return SOURCES[f"{vendor}_news"]
     return SOURCES["rss"]
+
+
+def _sniff_vendor(body: bytes) -> str | None:
+    import json
+
+    from core.sources.news import sniff_news_provider
+
+    try:
+        return sniff_news_provider(json.loads(body))
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def parse_document(body: bytes, headers: dict | None, *, source: str, kind: str,
@@ -109,5 +135,7 @@ def parse_document(body: bytes, headers: dict | None, *, source: str, kind: str,
     try:
         raw = src.extract(body, dict(headers or {}))
         return src.transform(raw, source=source, kind=kind, platform=platform)
+    except VendorError as exc:  # a vendor's error or limit answer, recorded in its words
+        return FeedResult(source=source, error=exc.reason)
     except Exception as exc:  # an adapter bug must cost one document, not the run
         return FeedResult(source=source, error=f"{src.name} adapter failed: {type(exc).__name__}: {exc}"[:300])

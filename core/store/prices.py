@@ -30,7 +30,9 @@ def _upsert(con, frame: pl.DataFrame) -> tuple[int, int]:
         existing = con.execute(
             "SELECT count(*) FROM _bars b JOIN prices p USING (symbol, interval, ts)").fetchall()[0][0]
         cols = ", ".join(f'"{c}"' for c in _COLS)
-        sets = ", ".join(f'"{c}" = excluded."{c}"' for c in _COLS if c not in _KEY)
+        # adj_close NULL = the provider sends no dividend-adjusted close: keep the stored one
+        sets = ", ".join(f'"{c}" = coalesce(excluded."{c}", prices."{c}")' if c == "adj_close" else
+                         f'"{c}" = excluded."{c}"' for c in _COLS if c not in _KEY)
         con.execute(f"INSERT INTO prices ({cols}) SELECT {cols} FROM _bars "
                     f"ON CONFLICT (symbol, interval, ts) DO UPDATE SET {sets}")
     finally:

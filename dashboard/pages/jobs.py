@@ -1,12 +1,13 @@
 """Jobs: schedules, last/next run and status (refreshing itself), durations, errors, paused sources."""
 import streamlit as st
 
-from dashboard import actions, charts, components, data, run_waterfall
+from dashboard import actions, charts, components, data, providers, run_waterfall
 
 st.title("Jobs")
 st.caption("The dashboard never runs network jobs itself: 'Run now' queues a request that the job "
            "runner (`python -m jobs up`) picks up within seconds.")
 
+providers.next_session_line()  # issue #16: NYSE calendar
 schedule = data.job_schedule()
 if schedule:
     st.subheader("Schedule")
@@ -64,3 +65,6 @@ components.table(state["paused"], "No source is paused.", {
     "last_error": st.column_config.TextColumn("Why", width="large"),
     "paused_until": st.column_config.DatetimeColumn("Paused until (UTC)", format="YYYY-MM-DD HH:mm"),
 }, all_clear=True)
+
+providers.usage_panel()  # issue #16: vendor calls against limits
+providers.alerts_table()

@@ -3,7 +3,7 @@ import polars as pl
 import streamlit as st
 
 from core.config import check_settings, masked_report
-from dashboard import actions, components, data, forms
+from dashboard import actions, components, data, forms, providers
 
 st.title("Settings")
 components.show_flash()  # the confirmation the last action left before its st.rerun()
@@ -20,6 +20,8 @@ with st.expander("All settings (secrets masked)"):
     st.dataframe(pl.DataFrame(masked_report(settings), schema=["setting", "value"], orient="row"),
                  hide_index=True)
     st.caption("Set them as SIGNALDESK_* environment variables or in .env, then restart.")
+
+providers.settings_table()  # issue #16: which vendors are configured (keys masked)
 
 inputs = data.inputs()
 

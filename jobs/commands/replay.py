@@ -16,12 +16,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="Replay recorded feed or price files through the pipeline (offline).",
         description="Run recorded files through the same pipeline the live jobs use: RSS/Atom "
         "documents for --kind news or leads, Yahoo chart JSON recordings for --kind prices. "
+        "Vendors' recorded answers (Alpha Vantage, Polygon, Finnhub, Alpaca, Nasdaq Data Link "
+        "bars; NewsAPI, Finnhub, Polygon, Alpha Vantage, Alpaca news) are recognised by their "
+        "shape, or named with --provider. "
         "Prints one JSON object per file: file, kind, status (ok|partial|error), fetched, new, "
         "duplicate, rejected, reason. Replaying a file twice adds nothing the second time. "
         "Exits 0 when every file was handled, even bad ones; non-zero only on an internal failure.",
     )
     p.add_argument("--kind", required=True, choices=REPLAY_KINDS,
                    help="What the files hold: news, leads or prices.")
+    p.add_argument("--provider", default=None,
+                   help="Vendor whose recorded answers the files are (default: detected by shape).")
+    p.add_argument("--symbol", default=None,
+                   help="Symbol of recorded price answers that do not name one (e.g. Finnhub candles).")
     p.add_argument("files", nargs="+", metavar="FILE", help="Recorded files to replay, in order.")
     p.set_defaults(func=run)
 
@@ -35,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = Store.from_settings(settings)
         for path in args.files:
-            print(json.dumps(replay_file(store, settings, args.kind, path), ensure_ascii=False),
+            print(json.dumps(replay_file(store, settings, args.kind, path, args.provider, args.symbol),
+                             ensure_ascii=False),
                   flush=True)
     except Exception:
         log.exception("replay failed")
