@@ -218,11 +218,12 @@ class HttpClient:
         if self._session is None or self._sem is None:
             raise RuntimeError("HttpClient is used outside 'async with HttpClient(...)'")
         with tracing.span("GET", _request_attributes(url), kind=SpanKind.CLIENT) as sp:
-            result = await self._fetch(url, deadline_s)
+            result = await self._fetch(url, deadline_s, headers)
             _record_response(sp, result)
             return result
 
-    async def _fetch(self, url: str, deadline_s: float | None) -> FetchResult:
+    async def _fetch(self, url: str, deadline_s: float | None,
+                     headers: dict[str, str] | None = None) -> FetchResult:
         deadline = deadline_s if deadline_s is not None else self.settings.http_deadline_s
         start = self._clock()
         p = _Progress()
