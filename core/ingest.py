@@ -20,8 +20,9 @@ import polars as pl
 from core import sentiment
 from core.aio import run_sync
 from core.dedup import cluster_id, item_id
-from core.keywords import KeywordMatcher, lead_score
-from core.models import LEAD_SCHEMA, NEWS_SCHEMA, NewsItem, SocialPost, SourceCounts, utcnow
+from core import leads
+from core.leads import KeywordMatcher
+from core.models import LEAD_ROW_SCHEMA, NEWS_SCHEMA, NewsItem, SocialPost, SourceCounts, utcnow
 from core.sources.feeds import FeedResult, quick_keys, summarise_reasons
 from core.sources.registry import parse_document, source_for
 from core.store import Store
@@ -205,23 +206,22 @@ def _news_frame(store: Store, fresh: list, now: datetime) -> pl.DataFrame:
 
 
 def _lead_frame(store: Store, fresh: list, now: datetime) -> tuple[pl.DataFrame, list[int]]:
-    """Keyword-match new posts; returns the frame of matches and the doc index of each miss."""
-    matcher = KeywordMatcher.from_frame(list_keywords(store, enabled_only=True)) if fresh else None
-    kept, skipped, matches = [], [], []
-    for r in fresh:
-        post: SocialPost = r[2]
-        m = matcher.match(f"{post.title}\n{post.body}")
-        if m.matched:
-            kept.append(r)
-            matches.append(m)
-        else:
-            skipped.append(r[0])
+    """Keyword-match new posts and give each match an intent and a rank (``core.leads``).
+
+    Returns the frame of matches (requests, offers and other posts alike: offers are the
+    competition, kept for the Offers view) and the doc index of each keyword miss."""
+    if not fresh:
+        return pl.DataFrame(schema=LEAD_ROW_SCHEMA), []
+    matcher = KeywordMatcher.from_frame(list_keywords(store, enabled_only=True))
+    scored = leads.score_posts([r[2] for r in fresh], matcher, now, learned=_learned(store))
+    kept = [(r, s) for r, s in zip(fresh, scored) if s is not None]
+    skipped = [r[0] for r, s in zip(fresh, scored) if s is None]
     if not kept:
-        return pl.DataFrame(schema=LEAD_SCHEMA), skipped
-    posts: list[SocialPost] = [r[2] for r in kept]
+        return pl.DataFrame(schema=LEAD_ROW_SCHEMA), skipped
+    posts: list[SocialPost] = [r[2] for r, _ in kept]
     compound, label = _scores([f"{p.title}. {p.body}" if p.body else p.title for p in posts])
     return pl.DataFrame({
-        "id": [r[1] for r in kept],
+        "id": [r[1] for r, _ in kept],
         "platform": [p.platform for p in posts],
         "source": [p.source for p in posts],
         "url": [p.url or None for p in posts],
@@ -230,12 +230,25 @@ def _lead_frame(store: Store, fresh: list, now: datetime) -> tuple[pl.DataFrame,
         "body": [p.body for p in posts],
         "posted_at": [p.posted_at for p in posts],
         "fetched_at": [now] * len(posts),
-        "matched_keywords": [m.terms for m in matches],
-        "score": [lead_score(m, p.posted_at, now) for m, p in zip(matches, posts)],
+        "matched_keywords": [s.match.terms for _, s in kept],
+        "score": [s.rank.score for _, s in kept],
         "sentiment": compound,
         "sentiment_label": label,
-        "cluster_id": [cluster_id(p.title, r[1]) for r, p in zip(kept, posts)],
-    }, schema=LEAD_SCHEMA), skipped
+        "cluster_id": [cluster_id(p.title, r[1]) for (r, _), p in zip(kept, posts)],
+        "intent": [s.intent.intent for _, s in kept],
+        "intent_confidence": [s.intent.confidence for _, s in kept],
+        "intent_reason": [s.intent.reason for _, s in kept],
+        "score_reason": [s.rank.reason for _, s in kept],
+        "flair": [p.flair for p in posts],
+    }, schema=LEAD_ROW_SCHEMA), skipped
+
+
+def _learned(store: Store) -> dict[str, float]:
+    """term -> suggested weight from the learn job (empty before it first ran)."""
+    from core.store.funnel import learned_weights
+
+    frame = learned_weights(store)
+    return dict(frame.select("term", "suggested_weight").iter_rows()) if frame.height else {}
 
 
 # ---- live fetch --------------------------------------------------------------------------
