@@ -118,6 +118,19 @@ class Settings(BaseSettings):
     signal_window_days: int = Field(250, ge=20, description="Bars of settled signals in each component's track record.")
     signal_shrink_n0: float = Field(200.0, ge=0, description="Pseudo-signals of shrinkage toward equal component weights.")
 
+    # leads (issue #14): Reddit's official API, HN freelancer threads, instant lead alerts
+    reddit_client_id: SecretStr | None = Field(None, description="Reddit app (script/installed) client id; with the secret, subreddits are read through Reddit's OAuth API instead of RSS (secret).")
+    reddit_client_secret: SecretStr | None = Field(None, description="Reddit app client secret (secret).")
+    reddit_user_agent: str = Field("signaldesk/0.1 (local lead inbox)", description="User agent Reddit's API rules require: '<app>/<version> (by /u/<your reddit name>)'.")
+    reddit_api_base: str = Field("https://oauth.reddit.com", description="Reddit API base URL (tests point it at a local fake).")
+    reddit_token_url: str = Field("https://www.reddit.com/api/v1/access_token", description="Reddit OAuth token endpoint.")
+    reddit_max_pages: int = Field(5, ge=1, le=10, description="Listing pages (100 posts each) read back per subreddit and poll to reach the last post seen.")
+    hn_thread_months: int = Field(1, ge=1, le=6, description="How many monthly HN 'Seeking freelancer?' / 'Who is hiring?' threads to read.")
+    lead_alert_webhook_url: SecretStr | None = Field(None, description="Discord webhook for instant lead alerts (secret); unset = the posting webhook.")
+    lead_alert_channel_id: int | None = Field(None, description="Channel for instant lead alerts with the bot token; unset = discord_channel_id.")
+    lead_alert_threshold: float | None = Field(None, ge=0, description="Alert on a new request whose score is at least this; unset = no alerts.")
+    lead_alert_max_per_hour: int = Field(10, ge=0, le=120, description="At most this many lead alerts per rolling hour.")
+
     @field_validator("watchlist", mode="before")
     @classmethod
     def _split_watchlist(cls, v):
@@ -190,6 +203,11 @@ def check_settings(settings: Settings) -> list[str]:
                 problems.append(
                     f"{name} {value!r} is not a schedule: use 'off', 'every 10m' or a 5-field cron line."
                 )
+    if (settings.reddit_client_id is None) != (settings.reddit_client_secret is None):
+        problems.append("set both reddit_client_id and reddit_client_secret (or neither: RSS is used).")
+    if settings.lead_alert_webhook_url is not None and not WEBHOOK_RE.match(
+            settings.lead_alert_webhook_url.get_secret_value()):
+        problems.append("lead_alert_webhook_url is not a Discord webhook URL.")
     problems.extend(_check_writable(settings.data_dir, "data_dir"))
     return problems
 

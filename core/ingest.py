@@ -62,6 +62,7 @@ class DocumentOutcome:
 class IngestReport:
     counts: SourceCounts
     documents: list[DocumentOutcome]
+    new_ids: list[str] = field(default_factory=list)  # rows this run stored (for lead alerts)
 
 
 def _as_document(doc) -> Document:
@@ -138,7 +139,7 @@ def ingest_documents(store: Store, settings, kind: str, documents: list,
     for o in outcomes:
         total = total.add(o.counts)
     log.info("ingested documents", extra={"kind": kind, "documents": len(docs), **total.as_dict()})
-    return IngestReport(total, outcomes)
+    return IngestReport(total, outcomes, [r[1] for r in fresh if r[1] in new_ids])
 
 
 def _unchanged_documents(store: Store, kind: str, docs: list[Document]) -> dict[int, int]:
@@ -294,13 +295,22 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
         rows = [r for r in rows if r["url"] in due]
         if not rows:
             return SourceCounts(reasons=reasons)
+    from core import lead_api_sources as api
+    from core.store.cursors import load_cursors, save_cursors
     from core.store.http_cache import StoreValidatorCache
 
+    api_rows = [r for r in rows if kind == "leads" and api.served_here(settings, r["url"])]
+    rows = [r for r in rows if not (kind == "leads" and api.served_here(settings, r["url"]))]
     validators = StoreValidatorCache(store)
     validators.load([r["url"] for r in rows])  # short read; closed before any request goes out
-    results = run_sync(_fetch_all(settings, [r["url"] for r in rows], validators))
-    documents: list[Document] = []
+    cursors = load_cursors(store, [api.cursor_key(s) for r in api_rows
+                                   if (s := api.subreddit_of(r["url"]))]) if api_rows else {}
+    results, fetched = run_sync(_fetch_all(settings, [r["url"] for r in rows], validators, api_rows, cursors))
+    documents: list[Document] = list(fetched.documents) if fetched else []
     outcome: dict[str, tuple[bool, int, str | None]] = {}  # url -> (ok, new, error)
+    if fetched:
+        reasons += fetched.reasons
+        outcome.update({u: (ok, 0, err) for u, (ok, err) in fetched.outcome.items()})
     for row, res in zip(rows, results):
         name = row["name"]
         if res.not_modified:
@@ -319,12 +329,20 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
     if documents:
         report = ingest_documents(store, settings, kind, documents)
         for doc, o in zip(documents, report.documents):
+            if doc.adapter in ("reddit_json", "hn_thread"):  # several pages per feed: add them up
+                ok, new, err = outcome.get(doc.url, (True, 0, None))
+                outcome[doc.url] = (ok, new + o.counts.new, err)
+                continue
             outcome[doc.url] = (o.status != "error", o.counts.new, o.reason if o.status == "error" else None)
         counts = report.counts
         counts.reasons = reasons + counts.reasons
+        if kind == "leads":
+            counts.reasons += _alert_new_requests(store, settings, report)
     # ETags / Last-Modified only once the documents' rows are stored: saved earlier, a failed
     # store (busy past its wait, a crash) would turn the next poll into a 304 and lose them.
     validators.flush()
+    if fetched:
+        save_cursors(store, fetched.cursors)  # the same rule for Reddit's paging cursor
     _record_health(health, store, settings, outcome, now)
     return counts
 
@@ -349,9 +367,26 @@ def _record_health(health, store: Store, settings, outcome: dict, now: datetime)
             log.warning("could not record source health", extra={"source": url}, exc_info=True)
 
 
-async def _fetch_all(settings, urls: list[str], validators):
+async def _fetch_all(settings, urls: list[str], validators, api_rows: list | None = None,
+                     cursors: dict | None = None):
     """The network part alone: no store connection is open while it runs."""
+    from core.lead_api_sources import fetch_api_feeds
     from core.sources.http import HttpClient
 
     async with HttpClient(settings, validators=validators) as http:
-        return await http.fetch_many(urls)
+        results = await http.fetch_many(urls)
+        fetched = await fetch_api_feeds(settings, api_rows, cursors or {}, http) if api_rows else None
+        return results, fetched
+
+
+def _alert_new_requests(store: Store, settings, report: "IngestReport") -> list[str]:
+    """Instant alerts for the requests this run stored (``core.leads.alerts``); reasons to record."""
+    if settings.lead_alert_threshold is None or not report.new_ids:
+        return []
+    from core.leads.alerts import alert_new_leads
+
+    try:
+        return alert_new_leads(store, settings, report.new_ids)
+    except Exception as exc:  # an alert problem must never lose the rows just stored
+        log.warning("lead alerts failed", exc_info=True)
+        return [f"lead alerts: {type(exc).__name__}"]

@@ -42,7 +42,7 @@ _OFFER_WORDS = re.compile(
 _REQUEST_WORDS = re.compile(
     r"^(?:hiring|hire|hiring\s+open|now\s+hiring|task|paid\s+task|request|paid|job|"
     r"seeking\s+freelancers?|looking\s+for\s+\w+|wanted|help\s+wanted|one\s+time\s+project|"
-    r"paid\s+gig|gig|commission\s+wanted)$")
+    r"paid\s+gig|gig|commission\s+wanted|who\s+is\s+hiring)$")
 _OTHER_WORDS = re.compile(
     r"^(?:meta|testimonial|update|hired|hired\s+success|thanks|thank\s+you.*|question|notice|"
     r"discussion|announcement|mod\s*post|psa|warning|scam|scam\s+warning|filled|closed|"

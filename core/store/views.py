@@ -197,9 +197,18 @@ def lead_platforms(store: Store) -> list[str]:
 
 
 def lead_inbox(store: Store, status: str | None = "new", platform: str | None = None,
-               since: datetime | None = None, text: str | None = None, limit: int = 200) -> pl.DataFrame:
-    """Leads ranked by score (then newest), with the matched keywords as one text column."""
+               since: datetime | None = None, text: str | None = None, limit: int = 200,
+               intent: str | None = "request") -> pl.DataFrame:
+    """Leads ranked by score (then newest), with the matched keywords as one text column.
+
+    ``intent`` 'request' (the inbox) also shows rows stored before intent existed (NULL);
+    'offer' / 'other' show those alone; None shows every intent."""
     clauses, params = [], []
+    if intent == "request":
+        clauses.append("(intent = 'request' OR intent IS NULL)")
+    elif intent:
+        clauses.append("intent = ?")
+        params.append(intent)
     if status:
         clauses.append("status = ?")
         params.append(status)
@@ -218,7 +227,8 @@ def lead_inbox(store: Store, status: str | None = "new", platform: str | None = 
         return con.sql(
             f"""
             SELECT id, score, title, array_to_string(matched_keywords, ', ') AS matched, platform, source,
-                   author, posted_at, status, note, url, left(body, 400) AS body
+                   author, posted_at, status, note, url, left(body, 400) AS body,
+                   coalesce(intent, 'not scored') AS intent, intent_confidence, intent_reason, score_reason
             FROM leads {where}
             ORDER BY score DESC NULLS LAST, fetched_at DESC LIMIT ?
             """, params=params).pl()
