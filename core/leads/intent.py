@@ -22,7 +22,7 @@ from core.leads.tags import OFFER, OTHER, REQUEST, read_tag, strip_tags
 INTENTS = (REQUEST, OFFER, OTHER)
 TAG_CONFIDENCE = 0.97
 PHRASE_ODDS = 3.0
-SCAN_CHARS = 3000  # phrases are looked for in the title and the start of the body
+SCAN_CHARS = 700  # phrases are looked for in the title and the start of the body
 
 _REQUEST_PHRASES = [
     r"looking\s+(?:for|to\s+hire)\s+(?:a|an|some(?:one|body)|experienced|talented|skilled|freelance)\b[^.!?\n]{0,30}",
@@ -43,8 +43,12 @@ _OFFER_PHRASES = [
     r"years?\s+of\s+(?:professional\s+)?experience\s+(?:in|as|with)\b[^.!?\n]{0,20}",
     r"(?:my|our)\s+services\b",
 ]
-_PHRASES = [(REQUEST, re.compile(p, re.IGNORECASE)) for p in _REQUEST_PHRASES] + \
-           [(OFFER, re.compile(p, re.IGNORECASE)) for p in _OFFER_PHRASES]
+# one alternation per intent: one scan of the text each (the first phrase found is quoted)
+_PHRASES = [(REQUEST, re.compile("|".join(f"(?:{p})" for p in _REQUEST_PHRASES))),
+            (OFFER, re.compile("|".join(f"(?:{p})" for p in _OFFER_PHRASES)))]
+# every phrase holds one of these words: texts without any skip the scans
+_CUES = re.compile(r"looking|need|pay|hiring|budget|pm|message|contact|send|i'm|i am|available|hire|"
+                   r"portfolio|rates?|previous|past|i can|i will|experience|services")
 _VERB = {REQUEST: "asks", OFFER: "offers", OTHER: "reads as"}
 
 
@@ -63,12 +67,16 @@ def _snippet(text: str, limit: int = 48) -> str:
 
 
 def phrases(text: str) -> list[tuple[str, str]]:
-    """(intent, the words as written) of every phrase rule that occurs, in rule order."""
+    """(intent, the first phrase of that intent as written) for each intent whose phrases occur."""
+    low = text.lower()
+    if not _CUES.search(low):
+        return []
+    same = len(low) == len(text)  # (lower() keeps positions for all but a few scripts)
     hits = []
     for intent, pat in _PHRASES:
-        m = pat.search(text)
+        m = pat.search(low)
         if m:
-            hits.append((intent, m.group(0)))
+            hits.append((intent, text[m.start():m.end()] if same else m.group(0)))
     return hits
 
 
@@ -86,7 +94,8 @@ def classify(title: str, body: str = "", flair: str | None = None, *, use_tags: 
 def classify_wording(title: str, body: str, *, model: IntentModel | None = None) -> Intent:
     model = model or load_model()
     text = model_text(title, body)
-    proba = model.proba(text)
+    x = model.features(text)
+    proba = model.proba(text, x)
     hits = phrases(f"{title}\n{body[:SCAN_CHARS]}")
     for intent, _ in hits:
         proba[intent] *= PHRASE_ODDS
@@ -97,7 +106,7 @@ def classify_wording(title: str, body: str, *, model: IntentModel | None = None)
     if said:
         reason = f"{_VERB[best]}: '{_snippet(said[0])}'"
     else:
-        words = model.top_terms(text, best)
+        words = model.top_terms(text, best, x=x)
         reason = f"wording {_VERB[best]} {best}" + (f": {', '.join(words)}" if words else "")
     return Intent(best, round(proba[best], 4), reason, "wording")
 

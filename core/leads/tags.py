@@ -27,7 +27,9 @@ REQUEST, OFFER, OTHER = "request", "offer", "other"
 _BRACKET = re.compile(r"^\s*[\[\(\{<]\s*([^\]\)\}>]{1,40}?)\s*[\]\)\}>]\s*[:\-–|]?\s*")
 # A bare leading tag word followed by a colon or dash: "Hiring: ...", "FOR HIRE - ...".
 _BARE = re.compile(r"^\s*(hiring|for[\s\-_]*hire|fore[\s\-_]*hire|task|offer|seeking\s+work|"
-                   r"seeking\s+freelancers?)\s*[:\-–|]\s*", re.IGNORECASE)
+                   r"seeking\s+freelancers?|help\s+wanted)\s*[:\-–|]\s*", re.IGNORECASE)
+# gameDevClassifieds without brackets: "LF Programmers", "LF[A/P] ...", "Writer/Artist LF 3D Modeler"
+_BARE_LF = re.compile(r"(?:^|(?<=\s))LF(?=[\s\[\(\d])")
 
 _NORMALISE = re.compile(r"[^a-z0-9/&]+")
 
@@ -40,9 +42,9 @@ _OFFER_WORDS = re.compile(
     r"^(?:fore?\s*hire|forhire|for\s*hir|fh|offer(?:ing)?|available|freelancer\s+available|"
     r"seeking\s+work|for\s+free|portfolio|for\s+trade|artist\s+available)$")
 _REQUEST_WORDS = re.compile(
-    r"^(?:hiring|hire|hiring\s+open|now\s+hiring|task|paid\s+task|request|paid|job|"
+    r"^(?:hiring|hire|hiring\s+open|now\s+hiring|task|paid\s+task|request|"
     r"seeking\s+freelancers?|looking\s+for\s+\w+|wanted|help\s+wanted|one\s+time\s+project|"
-    r"paid\s+gig|gig|commission\s+wanted|who\s+is\s+hiring)$")
+    r"commission\s+wanted|who\s+is\s+hiring)$")  # not [paid]: gameDev posters tag the pay, not intent
 _OTHER_WORDS = re.compile(
     r"^(?:meta|testimonial|update|hired|hired\s+success|thanks|thank\s+you.*|question|notice|"
     r"discussion|announcement|mod\s*post|psa|warning|scam|scam\s+warning|filled|closed|"
@@ -122,6 +124,9 @@ def read_tag(title: str, flair: str | None = None, body: str | None = None) -> T
         intent = classify_tag(m.group(1), letters=False)
         if intent:
             return Tag(intent, m.group(0).strip(" :-–|"), "title tag")
+    m = _BARE_LF.search(title or "")
+    if m:
+        return Tag(REQUEST, "LF", "title tag")
     for text in (title or "", (body or "")[:400]):
         m = _HN_LINE.match(text) or _HN_ANY.search(text[:200])
         if m:
@@ -149,7 +154,8 @@ def strip_tags(title: str) -> str:
         if not m:
             break
         rest = rest[m.end():]
-    rest = re.sub(r"[\[\(\{]\s*(?:fore?[\s\-_]*hire|hiring|task|offer|lf\w{0,6}|[pamswvtcd])\s*[\]\)\}]",
-                  " ", rest, flags=re.IGNORECASE)
+    rest = re.sub(r"[\[\(\{]\s*([^\]\)\}]{1,30}?)\s*[\]\)\}]",
+                  lambda m: " " if classify_tag(m.group(1)) else m.group(0), rest)
+    rest = _BARE_LF.sub(" ", rest)
     rest = re.sub(r"\bSEEKING\s+(?:FREELANCERS?|WORK)\b", " ", rest)
     return " ".join(rest.split())

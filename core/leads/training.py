@@ -10,7 +10,8 @@ text the model learns from, so it learns the wording ("I need someone to…", "m
 not the tag. Untagged posts of r/forhire and r/gameDevClassifieds are left out: untagged is not a
 negative by definition (many are requests written without a tag). Untagged r/freelance posts are
 used as ``other``: it is a discussion subreddit (tips, rants, invoices), the negatives the model
-needs to see.
+needs to see — except those whose wording trips a request/offer phrase rule ("developer needed, will
+pay"), which are left out rather than taught as negatives.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.leads.intent import SCAN_CHARS, phrases
 from core.leads.model import ARTEFACT, model_text
 from core.leads.tags import OFFER, OTHER, REQUEST, read_tag, strip_tags
 
@@ -60,9 +62,13 @@ def load_posts(data_dir: Path = DATA_DIR, files: tuple[str, ...] = FILES) -> lis
 
 
 def training_label(p: LabelledPost) -> str | None:
+    """The tag's label; untagged posts of a discussion subreddit are 'other' unless their wording
+    trips a request/offer phrase rule (then they are left out: untagged is not a negative)."""
     if p.label:
         return p.label
-    return OTHER if p.subreddit in DISCUSSION_SUBS else None
+    if p.subreddit not in DISCUSSION_SUBS or phrases(f"{p.title}\n{p.body[:SCAN_CHARS]}"):
+        return None
+    return OTHER
 
 
 def training_set(posts: list[LabelledPost]) -> tuple[list[str], list[str]]:
