@@ -123,6 +123,9 @@ def read_tag(title: str, flair: str | None = None, body: str | None = None) -> T
     if m:
         intent = classify_tag(m.group(1), letters=False)
         if intent:
+            word = " ".join(m.group(1).split())
+            if word.lower().startswith("seeking"):
+                return Tag(intent, word.upper(), "HN line")
             return Tag(intent, m.group(0).strip(" :-–|"), "title tag")
     m = _BARE_LF.search(title or "")
     if m:
