@@ -10,7 +10,7 @@ DEV_STAMP     := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt 
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: run test install install-dev chromium bench bench-quick check-config clean-data help
+.PHONY: run test install install-dev chromium bench bench-quick check-config clean-data help train-intent sample-leads
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
@@ -51,6 +51,13 @@ bench: install-dev  ## run every benchmark (prints figures and ratios; minutes)
 
 bench-quick: install-dev  ## every benchmark with --quick (smaller sizes)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b --quick || exit 1; done
+
+# leads (issue #14): the intent model and the offline lead sample, both from data/training/leads
+train-intent: install-dev  ## retrain the lead intent model -> core/leads/intent_model.json (deterministic)
+	$(PY) -m core.leads.training
+
+sample-leads: install  ## rebuild data/sample/feeds/leads/reddit-top__forhire_sample.json from the training CSVs
+	$(PY) -m core.leads.sample
 
 clean-data:  ## delete the local store and logs in ./var (asks nothing: be sure)
 	rm -rf var

@@ -4,6 +4,9 @@ Pure. Three readable steps, the first that speaks decides the reason:
 
 1. the platform's own label (``core.leads.tags``): a title tag, link flair, HN's SEEKING line.
    Confidence ``TAG_CONFIDENCE``: posters do mislabel now and then (see bench/leads_eval.py).
+   A bare role letter (gameDevClassifieds' ``[P]``, ``[A]rtist``) is a weak label: studios
+   seeking a programmer write ``[P]`` too, so wording at least ``WEAK_TAG_OVERRIDE`` sure of
+   another intent wins, and the reason says so.
 2. the wording model (``core.leads.model``) on the text with tags stripped, its probabilities
    shifted by the phrase rules below: each phrase that occurs multiplies its intent's odds by
    ``PHRASE_ODDS`` ("asks: 'looking for someone to build'", "offers: 'I am a freelance'").
@@ -21,6 +24,7 @@ from core.leads.tags import OFFER, OTHER, REQUEST, read_tag, strip_tags
 
 INTENTS = (REQUEST, OFFER, OTHER)
 TAG_CONFIDENCE = 0.97
+WEAK_TAG_OVERRIDE = 0.85  # wording this sure of another intent overrides a bare role letter ([P])
 PHRASE_ODDS = 3.0
 SCAN_CHARS = 700  # phrases are looked for in the title and the start of the body
 
@@ -44,12 +48,20 @@ _OFFER_PHRASES = [
     r"(?:my|our)\s+services\b",
 ]
 # one alternation per intent: one scan of the text each (the first phrase found is quoted)
+# meta threads and questions talk about the community or the trade, wherever they are posted
+_OTHER_PHRASES = [
+    r"\b(?:this|the|our)\s+sub(?:reddit|-reddit)?\b[^.!?\n]{0,25}",
+    r"\b(?:subscribers|sidebar|moderators|the\s+mods|wiki)\b[^.!?\n]{0,20}",
+    r"\b(?:how\s+do\s+(?:you|i)|any\s+advice|what\s+should\s+i|tips\s+for)\b[^.!?\n]{0,25}",
+]
 _PHRASES = [(REQUEST, re.compile("|".join(f"(?:{p})" for p in _REQUEST_PHRASES))),
-            (OFFER, re.compile("|".join(f"(?:{p})" for p in _OFFER_PHRASES)))]
+            (OFFER, re.compile("|".join(f"(?:{p})" for p in _OFFER_PHRASES))),
+            (OTHER, re.compile("|".join(f"(?:{p})" for p in _OTHER_PHRASES)))]
 # every phrase holds one of these words: texts without any skip the scans
 _CUES = re.compile(r"looking|need|pay|hiring|budget|pm|message|contact|send|i'm|i am|available|hire|"
-                   r"portfolio|rates?|previous|past|i can|i will|experience|services")
-_VERB = {REQUEST: "asks", OFFER: "offers", OTHER: "reads as"}
+                   r"portfolio|rate|previous|past|i can|i will|experience|services|sub|sidebar|"
+                   r"moderators|mods|wiki|how do|advice|what should|tips")
+_VERB = {REQUEST: "asks", OFFER: "offers", OTHER: "discusses"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +98,12 @@ def classify(title: str, body: str = "", flair: str | None = None, *, use_tags: 
     title, body = title or "", body or ""
     if use_tags:
         tag = read_tag(title, flair, body[:400])
+        if tag and tag.weak:
+            # "[P] Senior Java Programmer in Austin [Salary]": the letter names the role, and a
+            # company seeking one uses it too; only confident wording overrules the convention
+            said = classify_wording(strip_tags(title), body, model=model)
+            if said.intent != tag.intent and said.confidence >= WEAK_TAG_OVERRIDE:
+                return Intent(said.intent, said.confidence, f"{said.reason} (over {tag.reason})", "wording")
         if tag:
             return Intent(tag.intent, TAG_CONFIDENCE, tag.reason, "tag")
     return classify_wording(strip_tags(title), body, model=model)

@@ -60,6 +60,7 @@ class Tag:
     intent: str
     written: str  # the tag as the poster wrote it, e.g. "(HIRING)"
     where: str  # "title tag", "link flair", "HN line"
+    weak: bool = False  # a bare role letter ([P], [A]rtist): names a role, sought or offered
 
     @property
     def reason(self) -> str:
@@ -87,6 +88,11 @@ def classify_tag(tag: str, *, letters: bool = True) -> str | None:
     if re.match(r"^(?:now\s+)?hiring\b", t):
         return REQUEST
     return None
+
+
+def _is_role_letter(tag: str) -> bool:
+    t = _norm(tag)
+    return bool(_ROLE_LETTERS.match(t)) and not (_REQUEST_WORDS.match(t) or _OFFER_WORDS.match(t))
 
 
 def _leading_tags(title: str) -> list[tuple[str, str]]:
@@ -118,7 +124,7 @@ def read_tag(title: str, flair: str | None = None, body: str | None = None) -> T
     for inner, written in _leading_tags(title):
         intent = classify_tag(inner)
         if intent:
-            return Tag(intent, written, "title tag")
+            return Tag(intent, written, "title tag", weak=_is_role_letter(inner))
     m = _BARE.match(title or "")
     if m:
         intent = classify_tag(m.group(1), letters=False)
@@ -143,7 +149,7 @@ def read_tag(title: str, flair: str | None = None, body: str | None = None) -> T
     for inner, written, glued in _any_tags(title):
         intent = classify_tag(inner, letters=glued)
         if intent in (REQUEST, OFFER):
-            return Tag(intent, written, "title tag")
+            return Tag(intent, written, "title tag", weak=_is_role_letter(inner))
     return None
 
 

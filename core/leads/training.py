@@ -66,7 +66,9 @@ def training_label(p: LabelledPost) -> str | None:
     trips a request/offer phrase rule (then they are left out: untagged is not a negative)."""
     if p.label:
         return p.label
-    if p.subreddit not in DISCUSSION_SUBS or phrases(f"{p.title}\n{p.body[:SCAN_CHARS]}"):
+    if p.subreddit not in DISCUSSION_SUBS:
+        return None
+    if any(i in (REQUEST, OFFER) for i, _ in phrases(f"{p.title}\n{p.body[:SCAN_CHARS]}")):
         return None
     return OTHER
 
