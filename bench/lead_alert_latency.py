@@ -20,15 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import polars as pl  # noqa: E402
-from pydantic import SecretStr  # noqa: E402
+import polars as pl
+from pydantic import SecretStr
 
-from core.config import Settings  # noqa: E402
-from core.ingest import ingest_leads  # noqa: E402
-from core.store import Store  # noqa: E402
-from core.store.keywords import upsert_keywords  # noqa: E402
-from tests.fakes.discord_api import FakeDiscord  # noqa: E402
-from tests.fakes.reddit_api import CLIENT_ID, CLIENT_SECRET, FakeReddit  # noqa: E402
+from core.config import Settings
+from core.ingest import ingest_leads
+from core.store import Store
+from core.store.keywords import upsert_keywords
+from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.reddit_api import CLIENT_ID, CLIENT_SECRET, FakeReddit
 
 
 def main(argv: list[str] | None = None) -> int:

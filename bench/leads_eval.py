@@ -37,18 +37,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import polars as pl  # noqa: E402
+import polars as pl
 
-from core.config import Settings  # noqa: E402
-from core.ingest import Document, ingest_documents  # noqa: E402
-from core.leads import REQUEST, KeywordMatcher, Keyword, score_posts  # noqa: E402
-from core.leads.intent import classify  # noqa: E402
-from core.leads.model import IntentModel, load_model  # noqa: E402
-from core.leads.sample import reddit_listing  # noqa: E402
-from core.leads.tags import read_tag, strip_tags  # noqa: E402
-from core.models import SocialPost, utcnow  # noqa: E402
-from core.store import Store  # noqa: E402
-from core.store.keywords import upsert_keywords  # noqa: E402
+from core.config import Settings
+from core.ingest import Document, ingest_documents
+from core.leads import REQUEST, Keyword, KeywordMatcher, score_posts
+from core.leads.intent import classify
+from core.leads.model import IntentModel, load_model
+from core.leads.sample import reddit_listing
+from core.leads.tags import read_tag, strip_tags
+from core.models import SocialPost, utcnow
+from core.store import Store
+from core.store.keywords import upsert_keywords
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "leads"
 FILES = {"forhire": "reddit-top__forhire_dev.csv", "gameDevClassifieds": "reddit-top__gameDevClassifieds_dev.csv",
@@ -185,7 +185,7 @@ def held_out(rows: dict[str, list[dict]], quick: bool) -> None:
         inbox += i
         labels += lab
     p, r, n = metrics(inbox, labels)
-    print(f"  (labels: tags + read labels; the read labels cover the posts listed in bench/leads_read_labels.csv)")
+    print("  (labels: tags + read labels; the read labels cover the posts listed in bench/leads_read_labels.csv)")
     print(f"  {k}-fold held-out, tags stripped: precision {p:.3f} recall {r:.3f} (inbox {n} of {len(labels)} matches)")
     for sub in ("forhire", "gameDevClassifieds"):
         i, lab = evaluate([x for x in everything if x[0] != sub], [x for x in everything if x[0] == sub])

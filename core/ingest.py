@@ -17,10 +17,9 @@ from datetime import datetime
 
 import polars as pl
 
-from core import sentiment
+from core import leads, sentiment
 from core.aio import run_sync
 from core.dedup import cluster_id, item_id
-from core import leads
 from core.leads import KeywordMatcher
 from core.models import LEAD_ROW_SCHEMA, NEWS_SCHEMA, NewsItem, SocialPost, SourceCounts, utcnow
 from core.sources.feeds import FeedResult, quick_keys, summarise_reasons
@@ -379,7 +378,7 @@ async def _fetch_all(settings, urls: list[str], validators, api_rows: list | Non
         return results, fetched
 
 
-def _alert_new_requests(store: Store, settings, report: "IngestReport") -> list[str]:
+def _alert_new_requests(store: Store, settings, report: IngestReport) -> list[str]:
     """Instant alerts for the requests this run stored (``core.leads.alerts``); reasons to record."""
     if settings.lead_alert_threshold is None or not report.new_ids:
         return []

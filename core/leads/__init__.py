@@ -18,9 +18,25 @@ from core.leads.model import IntentModel, load_model
 from core.leads.ranking import Rank, rank
 from core.leads.tags import OFFER, OTHER, REQUEST
 
-__all__ = ["INTENTS", "REQUEST", "OFFER", "OTHER", "Intent", "classify", "Keyword", "KeywordMatcher",
-           "Match", "lead_score", "recency_decay", "Rank", "rank", "ScoredPost", "score_posts",
-           "IntentModel", "load_model"]
+__all__ = [
+    "INTENTS",
+    "OFFER",
+    "OTHER",
+    "REQUEST",
+    "Intent",
+    "IntentModel",
+    "Keyword",
+    "KeywordMatcher",
+    "Match",
+    "Rank",
+    "ScoredPost",
+    "classify",
+    "lead_score",
+    "load_model",
+    "rank",
+    "recency_decay",
+    "score_posts",
+]
 
 
 @dataclass(frozen=True, slots=True)

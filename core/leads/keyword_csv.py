@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 
 import polars as pl
 
@@ -40,8 +41,8 @@ def read_keywords_csv(text: str) -> pl.DataFrame:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "term" not in header:
-        raise BadKeywordFile([f"line 1: the header must name the columns {', '.join(COLUMNS)} "
-                              f"(found {', '.join(header) or 'nothing'})"])
+        raise BadKeywordFile([(f"line 1: the header must name the columns {', '.join(COLUMNS)} "
+                               f"(found {', '.join(header) or 'nothing'})")])
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise BadKeywordFile([f"line 1: unknown column(s) {', '.join(unknown)}; use {', '.join(COLUMNS)}"])
@@ -60,7 +61,7 @@ def read_keywords_csv(text: str) -> pl.DataFrame:
                 raise ValueError("term is longer than 200 characters")
             raw_w = (row.get("weight") or "").strip()
             weight = float(raw_w) if raw_w else DEFAULTS["weight"]
-            if not 0 <= weight <= MAX_WEIGHT or weight != weight:
+            if not 0 <= weight <= MAX_WEIGHT or math.isnan(weight):
                 raise ValueError(f"weight must be a number from 0 to {MAX_WEIGHT:g}, not {raw_w!r}")
             flags = {n: _flag(row[n], n) if row.get(n) not in (None, "") else DEFAULTS[n]
                      for n in ("negative", "whole_word", "enabled")}

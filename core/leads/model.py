@@ -12,6 +12,7 @@ import json
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,7 @@ class IntentModel:
         self.ngram_max = ngram_max
 
     @classmethod
-    def from_dict(cls, d: dict) -> "IntentModel":
+    def from_dict(cls, d: dict) -> IntentModel:
         return cls(d["classes"], d["terms"], d["idf"], d["coef"], d["intercept"], int(d.get("ngram_max", 2)))
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -48,7 +49,7 @@ class IntentModel:
         get = self.vocabulary.get
         ids = [get(w) for w in words]
         if self.ngram_max >= 2:
-            ids += [get(f"{a} {b}") for a, b in zip(words, words[1:])]
+            ids += [get(f"{a} {b}") for a, b in pairwise(words)]
         counts = Counter(ids)
         counts.pop(None, None)
         if not counts:

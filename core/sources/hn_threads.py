@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from core.models import SocialPost, to_naive_utc
@@ -94,7 +94,7 @@ def parse_thread(body: bytes, *, source: str = "hn thread") -> FeedResult:
 def _when(c: dict) -> datetime | None:
     ts = c.get("created_at_i")
     if isinstance(ts, (int, float)) and ts > 0:
-        return datetime.fromtimestamp(ts, timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(ts, UTC).replace(tzinfo=None)
     raw = c.get("created_at")
     if isinstance(raw, str):
         try:

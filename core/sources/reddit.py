@@ -22,7 +22,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from core.models import SocialPost
@@ -91,7 +91,7 @@ def _link(child, source: str) -> tuple[SocialPost | None, str]:
 
 def _when(ts) -> datetime | None:
     try:
-        return datetime.fromtimestamp(float(ts), timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(float(ts), UTC).replace(tzinfo=None)
     except (TypeError, ValueError, OverflowError, OSError):
         return None
 

@@ -50,7 +50,7 @@ class FakeReddit:
         self.server = Loopback(self._handle, name="fake-reddit")
 
     # -- control ---------------------------------------------------------------------------
-    def __enter__(self) -> "FakeReddit":
+    def __enter__(self) -> FakeReddit:
         self.server.start()
         return self
 

@@ -20,11 +20,12 @@ def test_artefact_is_small_and_loads():
 
 
 def test_scores_equal_sklearn_pipeline():
-    sklearn = pytest.importorskip("sklearn")
-    from core.leads.training import load_posts, training_set, PARAMS
+    pytest.importorskip("sklearn")
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    import numpy as np
+
+    from core.leads.training import PARAMS, load_posts, training_set
 
     texts, labels = training_set(load_posts())
     vec = TfidfVectorizer(ngram_range=(1, 2), min_df=PARAMS["min_df"], max_features=PARAMS["max_features"],
