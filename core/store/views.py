@@ -46,7 +46,8 @@ def overview_kpis(store: Store, now: datetime, days: int = 30) -> dict:
         leads_today, leads_yday = con.execute(
             "SELECT count(*) FILTER (WHERE fetched_at >= ?), count(*) FILTER (WHERE fetched_at < ?) "
             "FROM leads WHERE fetched_at >= ?", [today, today, today - timedelta(days=1)]).fetchall()[0]
-        inbox = con.execute("SELECT count(*) FROM leads WHERE status = 'new'").fetchall()[0][0]
+        inbox = con.execute("SELECT count(*) FROM leads WHERE status = 'new' "
+                            "AND (intent = 'request' OR intent IS NULL)").fetchall()[0][0]  # offers: not the inbox
         seen, won = con.execute(
             "SELECT count(*), count(*) FILTER (WHERE status = 'won') FROM leads WHERE fetched_at >= ?",
             [now - timedelta(days=30)]).fetchall()[0]

@@ -29,3 +29,13 @@ def test_replaying_the_listing_fills_the_inbox_with_requests(store, settings):
     # replaying again stores nothing twice
     again = replay_file(store, settings, "leads", SAMPLE)
     assert again["new"] == 0 and again["duplicate"] == out["new"]
+
+
+def test_export_carries_intent(store, settings):
+    from core.store import exports as export_q
+
+    seed_keywords(store, DEFAULT_KEYWORDS)
+    replay_file(store, settings, "leads", SAMPLE)
+    frame = export_q.read_rows(store, "leads")
+    assert {"intent", "intent_confidence", "intent_reason", "score_reason"} <= set(frame.columns)
+    assert frame["intent"].null_count() == 0
