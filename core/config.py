@@ -27,22 +27,29 @@ DEFAULT_LEAD_FEEDS = [
     "https://www.reddit.com/r/forhire/new/.rss",
     "https://www.reddit.com/r/slavelabour/new/.rss",
     "https://www.reddit.com/r/jobbit/new/.rss",
-    "https://hnrss.org/newest?q=looking+for",
+    # the monthly HN "Freelancer? Seeking freelancer?" and "Who is hiring?" threads, found each month
+    "https://hn.algolia.com/api/v1/search_by_date?tags=story%2Cauthor_whoishiring&hitsPerPage=20",
 ]
+# A freelance developer's profile (issue #14): broad on purpose — intent (request / offer / other)
+# keeps competitors' ads and meta threads out of the inbox, so keywords only say "my kind of work".
+# None exists to make the offline sample match; bench/leads_eval.py measures this profile.
 DEFAULT_KEYWORDS = {
-    "looking for a developer": 3.0,
-    "need a python developer": 3.0,
-    "trading bot": 2.5,
-    "discord bot": 2.5,
+    "developer": 2.0,
+    "programmer": 2.0,
+    "python": 2.5,
+    "web scraper": 2.5,
+    "scraping": 2.0,
+    "automation": 1.5,
+    "script": 1.5,
+    "bot": 2.0,
     "dashboard": 1.5,
-    "web scraper": 2.0,
-    "automation": 1.0,
-    "data pipeline": 1.5,
-    # the offline sample (data/sample/feeds/leads) holds HN "golang" posts and a reddit help thread
-    "rest api": 1.5,
-    "golang": 1.0,
-    "ask hn": 1.0,
-    "troubleshooting": 0.5,
+    "website": 1.5,
+    "web app": 2.0,
+    "wordpress": 1.0,
+    "api": 1.5,
+    "database": 1.5,
+    "data": 1.0,
+    "app": 1.0,
 }
 WEBHOOK_RE = re.compile(
     r"^https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api(?:/v\d+)?/webhooks/\d+/[\w-]+$"
@@ -173,6 +180,18 @@ class Settings(BaseSettings):
 
         return check_chain(v)
     # --- end of issue #16 settings ---
+    # leads (issue #14): Reddit's official API, HN freelancer threads, instant lead alerts
+    reddit_client_id: SecretStr | None = Field(None, description="Reddit app (script/installed) client id; with the secret, subreddits are read through Reddit's OAuth API instead of RSS (secret).")
+    reddit_client_secret: SecretStr | None = Field(None, description="Reddit app client secret (secret).")
+    reddit_user_agent: str = Field("signaldesk/0.1 (local lead inbox)", description="User agent Reddit's API rules require: '<app>/<version> (by /u/<your reddit name>)'.")
+    reddit_api_base: str = Field("https://oauth.reddit.com", description="Reddit API base URL (tests point it at a local fake).")
+    reddit_token_url: str = Field("https://www.reddit.com/api/v1/access_token", description="Reddit OAuth token endpoint.")
+    reddit_max_pages: int = Field(5, ge=1, le=10, description="Listing pages (100 posts each) read back per subreddit and poll to reach the last post seen.")
+    hn_thread_months: int = Field(1, ge=1, le=6, description="How many monthly HN 'Seeking freelancer?' / 'Who is hiring?' threads to read.")
+    lead_alert_webhook_url: SecretStr | None = Field(None, description="Discord webhook for instant lead alerts (secret); unset = the posting webhook.")
+    lead_alert_channel_id: int | None = Field(None, description="Channel for instant lead alerts with the bot token; unset = discord_channel_id.")
+    lead_alert_threshold: float | None = Field(None, ge=0, description="Alert on a new request whose score is at least this; unset = no alerts.")
+    lead_alert_max_per_hour: int = Field(10, ge=0, le=120, description="At most this many lead alerts per rolling hour.")
 
     @field_validator("watchlist", mode="before")
     @classmethod
@@ -246,6 +265,11 @@ def check_settings(settings: Settings) -> list[str]:
                 problems.append(
                     f"{name} {value!r} is not a schedule: use 'off', 'every 10m' or a 5-field cron line."
                 )
+    if (settings.reddit_client_id is None) != (settings.reddit_client_secret is None):
+        problems.append("set both reddit_client_id and reddit_client_secret (or neither: RSS is used).")
+    if settings.lead_alert_webhook_url is not None and not WEBHOOK_RE.match(
+            settings.lead_alert_webhook_url.get_secret_value()):
+        problems.append("lead_alert_webhook_url is not a Discord webhook URL.")
     problems.extend(_check_writable(settings.data_dir, "data_dir"))
     from core.vendors.catalog import provider_problems  # issue #16: chains need their keys
 

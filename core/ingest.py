@@ -17,11 +17,11 @@ from datetime import datetime
 
 import polars as pl
 
-from core import sentiment, source_health, tracing
+from core import leads, sentiment, source_health, tracing
 from core.aio import run_sync
 from core.dedup import cluster_id, item_id
-from core.keywords import KeywordMatcher, lead_score
-from core.models import LEAD_SCHEMA, NEWS_SCHEMA, NewsItem, SocialPost, SourceCounts, utcnow
+from core.leads import KeywordMatcher
+from core.models import LEAD_ROW_SCHEMA, NEWS_SCHEMA, NewsItem, SocialPost, SourceCounts, utcnow
 from core.sources.feeds import FeedResult, quick_keys, summarise_reasons
 from core.sources.registry import parse_document, source_for
 from core.store import Store
@@ -61,6 +61,7 @@ class DocumentOutcome:
 class IngestReport:
     counts: SourceCounts
     documents: list[DocumentOutcome]
+    new_ids: list[str] = field(default_factory=list)  # rows this run stored (for lead alerts)
 
 
 def _as_document(doc) -> Document:
@@ -153,7 +154,7 @@ def _ingest(store: Store, kind: str, docs: list[Document], now: datetime) -> Ing
     for o in outcomes:
         total = total.add(o.counts)
     log.info("ingested documents", extra={"kind": kind, "documents": len(docs), **total.as_dict()})
-    return IngestReport(total, outcomes)
+    return IngestReport(total, outcomes, [r[1] for r in fresh if r[1] in new_ids])
 
 
 def _unchanged_documents(store: Store, kind: str, docs: list[Document]) -> dict[int, int]:
@@ -221,23 +222,22 @@ def _news_frame(store: Store, fresh: list, now: datetime) -> pl.DataFrame:
 
 
 def _lead_frame(store: Store, fresh: list, now: datetime) -> tuple[pl.DataFrame, list[int]]:
-    """Keyword-match new posts; returns the frame of matches and the doc index of each miss."""
-    matcher = KeywordMatcher.from_frame(list_keywords(store, enabled_only=True)) if fresh else None
-    kept, skipped, matches = [], [], []
-    for r in fresh:
-        post: SocialPost = r[2]
-        m = matcher.match(f"{post.title}\n{post.body}")
-        if m.matched:
-            kept.append(r)
-            matches.append(m)
-        else:
-            skipped.append(r[0])
+    """Keyword-match new posts and give each match an intent and a rank (``core.leads``).
+
+    Returns the frame of matches (requests, offers and other posts alike: offers are the
+    competition, kept for the Offers view) and the doc index of each keyword miss."""
+    if not fresh:
+        return pl.DataFrame(schema=LEAD_ROW_SCHEMA), []
+    matcher = KeywordMatcher.from_frame(list_keywords(store, enabled_only=True))
+    scored = leads.score_posts([r[2] for r in fresh], matcher, now, learned=_learned(store))
+    kept = [(r, s) for r, s in zip(fresh, scored) if s is not None]
+    skipped = [r[0] for r, s in zip(fresh, scored) if s is None]
     if not kept:
-        return pl.DataFrame(schema=LEAD_SCHEMA), skipped
-    posts: list[SocialPost] = [r[2] for r in kept]
+        return pl.DataFrame(schema=LEAD_ROW_SCHEMA), skipped
+    posts: list[SocialPost] = [r[2] for r, _ in kept]
     compound, label = _scores([f"{p.title}. {p.body}" if p.body else p.title for p in posts])
     return pl.DataFrame({
-        "id": [r[1] for r in kept],
+        "id": [r[1] for r, _ in kept],
         "platform": [p.platform for p in posts],
         "source": [p.source for p in posts],
         "url": [p.url or None for p in posts],
@@ -246,12 +246,25 @@ def _lead_frame(store: Store, fresh: list, now: datetime) -> tuple[pl.DataFrame,
         "body": [p.body for p in posts],
         "posted_at": [p.posted_at for p in posts],
         "fetched_at": [now] * len(posts),
-        "matched_keywords": [m.terms for m in matches],
-        "score": [lead_score(m, p.posted_at, now) for m, p in zip(matches, posts)],
+        "matched_keywords": [s.match.terms for _, s in kept],
+        "score": [s.rank.score for _, s in kept],
         "sentiment": compound,
         "sentiment_label": label,
-        "cluster_id": [cluster_id(p.title, r[1]) for r, p in zip(kept, posts)],
-    }, schema=LEAD_SCHEMA), skipped
+        "cluster_id": [cluster_id(p.title, r[1]) for (r, _), p in zip(kept, posts)],
+        "intent": [s.intent.intent for _, s in kept],
+        "intent_confidence": [s.intent.confidence for _, s in kept],
+        "intent_reason": [s.intent.reason for _, s in kept],
+        "score_reason": [s.rank.reason for _, s in kept],
+        "flair": [p.flair for p in posts],
+    }, schema=LEAD_ROW_SCHEMA), skipped
+
+
+def _learned(store: Store) -> dict[str, float]:
+    """term -> suggested weight from the learn job (empty before it first ran)."""
+    from core.store.funnel import learned_weights
+
+    frame = learned_weights(store)
+    return dict(frame.select("term", "suggested_weight").iter_rows()) if frame.height else {}
 
 
 # ---- live fetch --------------------------------------------------------------------------
@@ -296,16 +309,28 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
         rows = [r for r in rows if r["url"] in due]
         if not rows:
             return SourceCounts(reasons=reasons)
+    from core import lead_api_sources as api
+    from core.store.cursors import load_cursors, save_cursors
     from core.store.http_cache import StoreValidatorCache
 
+    api_rows = [r for r in rows if kind == "leads" and api.served_here(settings, r["url"])]
+    rows = [r for r in rows if not (kind == "leads" and api.served_here(settings, r["url"]))]
     validators = StoreValidatorCache(store)
     validators.load([r["url"] for r in rows])  # short read; closed before any request goes out
-    with tracing.span("fetch", {"signaldesk.sources": len(rows)}) as sp:
-        results = run_sync(_fetch_all(settings, [r["url"] for r in rows], validators))
+    cursors = load_cursors(store, [api.cursor_key(s) for r in api_rows
+                                   if (s := api.subreddit_of(r["url"]))]) if api_rows else {}
+    with tracing.span("fetch", {"signaldesk.sources": len(rows) + len(api_rows)}) as sp:
+        results, fetched = run_sync(_fetch_all(settings, [r["url"] for r in rows], validators, api_rows,
+                                               cursors))
         failed = sum(1 for r in results if not (r.ok or r.not_modified))
+        if fetched:
+            failed += sum(1 for ok, _ in fetched.outcome.values() if not ok)
         tracing.set_attributes(sp, {"signaldesk.sources_failed": failed})
-    documents: list[Document] = []
+    documents: list[Document] = list(fetched.documents) if fetched else []
     outcome: dict[str, tuple[bool, int, str | None]] = {}  # url -> (ok, new, error)
+    if fetched:
+        reasons += fetched.reasons
+        outcome.update({u: (ok, 0, err) for u, (ok, err) in fetched.outcome.items()})
     for row, res in zip(rows, results):
         name = row["name"]
         if res.not_modified:
@@ -324,12 +349,20 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
     if documents:
         report = ingest_documents(store, settings, kind, documents)
         for doc, o in zip(documents, report.documents):
+            if doc.adapter in ("reddit_json", "hn_thread"):  # several pages per feed: add them up
+                ok, new, err = outcome.get(doc.url, (True, 0, None))
+                outcome[doc.url] = (ok, new + o.counts.new, err)
+                continue
             outcome[doc.url] = (o.status != "error", o.counts.new, o.reason if o.status == "error" else None)
         counts = report.counts
         counts.reasons = reasons + counts.reasons
+        if kind == "leads":
+            counts.reasons += _alert_new_requests(store, settings, report)
     # ETags / Last-Modified only once the documents' rows are stored: saved earlier, a failed
     # store (busy past its wait, a crash) would turn the next poll into a 304 and lose them.
     validators.flush()
+    if fetched:
+        save_cursors(store, fetched.cursors)  # the same rule for Reddit's paging cursor
     _record_health(store, settings, outcome, now)
     counts.sources = len(outcome)
     counts.sources_failed = sum(1 for ok, _, _ in outcome.values() if not ok)
@@ -345,9 +378,26 @@ def _record_health(store: Store, settings, outcome: dict, now: datetime) -> None
             log.warning("could not record source health", extra={"source": url}, exc_info=True)
 
 
-async def _fetch_all(settings, urls: list[str], validators):
+async def _fetch_all(settings, urls: list[str], validators, api_rows: list | None = None,
+                     cursors: dict | None = None):
     """The network part alone: no store connection is open while it runs."""
+    from core.lead_api_sources import fetch_api_feeds
     from core.sources.http import HttpClient
 
     async with HttpClient(settings, validators=validators) as http:
-        return await http.fetch_many(urls)
+        results = await http.fetch_many(urls)
+        fetched = await fetch_api_feeds(settings, api_rows, cursors or {}, http) if api_rows else None
+        return results, fetched
+
+
+def _alert_new_requests(store: Store, settings, report: IngestReport) -> list[str]:
+    """Instant alerts for the requests this run stored (``core.leads.alerts``); reasons to record."""
+    if settings.lead_alert_threshold is None or not report.new_ids:
+        return []
+    from core.leads.alerts import alert_new_leads
+
+    try:
+        return alert_new_leads(store, settings, report.new_ids)
+    except Exception as exc:  # an alert problem must never lose the rows just stored
+        log.warning("lead alerts failed", exc_info=True)
+        return [f"lead alerts: {type(exc).__name__}"]

@@ -88,6 +88,7 @@ class SocialPost:
     author: str = ""
     posted_at: datetime | None = None
     guid: str | None = None
+    flair: str | None = None  # Reddit link flair ("Hiring", "For Hire"): an intent label
 
 
 @dataclass(slots=True)
@@ -162,6 +163,17 @@ LEAD_SCHEMA: dict[str, pl.DataType] = {
     "sentiment_label": pl.String,
     "cluster_id": pl.String,
 }
+
+# Lead intent and the ranking explained (issue #14, migration 090). Kept apart from LEAD_SCHEMA so
+# frames built without them still insert (the store fills NULLs); LEAD_ROW_SCHEMA is both.
+LEAD_INTENT_SCHEMA: dict[str, pl.DataType] = {
+    "intent": pl.String,
+    "intent_confidence": pl.Float64,
+    "intent_reason": pl.String,
+    "score_reason": pl.String,
+    "flair": pl.String,
+}
+LEAD_ROW_SCHEMA: dict[str, pl.DataType] = {**LEAD_SCHEMA, **LEAD_INTENT_SCHEMA}
 
 
 def price_frame(bars: list[PriceBar]) -> pl.DataFrame:

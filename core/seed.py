@@ -67,7 +67,8 @@ def _derive(store: Store, settings) -> dict:
     A failure here is recorded in the summary (and logged), never fatal: the replayed rows stay,
     and the learn job recomputes both on its next run.
     """
-    from core import learning, signals
+    from core import signals
+    from core.leads import learning
 
     out: dict = {}
     for name, step in (("signals", lambda: signals.refresh(store, settings)),

@@ -60,7 +60,7 @@ def save_keywords(edited: pl.DataFrame, removed: list[str]) -> int:
 
 def accept_suggestions(terms: list[str] | None) -> int:
     """Adopt learned weights (all, or the given terms) as the keywords' weights."""
-    learning = data.optional("core.learning")
+    learning = data.optional("core.leads.learning")
     if learning is not None and hasattr(learning, "accept_suggestions"):
         applied = learning.accept_suggestions(data.store(), terms)  # {term: weight} applied
     else:  # the learned table is in the schema already; adopting it is a plain weight update

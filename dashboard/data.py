@@ -147,12 +147,14 @@ def cluster_items(cluster_id: str) -> pl.DataFrame:
 
 # ---------------------------------------------------------------- leads
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
-def _lead_inbox(path: str, status: str | None, platform: str | None, text: str, limit: int) -> pl.DataFrame:
-    return views.lead_inbox(store(), status, platform, None, text, limit)
+def _lead_inbox(path: str, status: str | None, platform: str | None, text: str, limit: int,
+                intent: str | None = "request") -> pl.DataFrame:
+    return views.lead_inbox(store(), status, platform, None, text, limit, intent)
 
 
-def lead_inbox(status: str | None, platform: str | None, text: str = "", limit: int = 200) -> pl.DataFrame:
-    return _lead_inbox(_key(), status, platform, text, limit)
+def lead_inbox(status: str | None, platform: str | None, text: str = "", limit: int = 200,
+               intent: str | None = "request") -> pl.DataFrame:
+    return _lead_inbox(_key(), status, platform, text, limit, intent)
 
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
@@ -237,7 +239,7 @@ def signal_weights() -> pl.DataFrame:
 # ---------------------------------------------------------------- conversions
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _conversions(path: str, since: datetime) -> dict:
-    from core import funnel
+    from core.leads import funnel
     from core.store import views_more
 
     outcomes, events = views_more.funnel_inputs(store(), since)

@@ -78,7 +78,8 @@ def _leads(store, settings):
 
 
 def _learn(store, settings):
-    from core import learning, signals
+    from core import signals
+    from core.leads import learning
 
     return {"learning": learning.refresh(store), "signals": signals.refresh(store, settings)}
 

@@ -136,6 +136,21 @@ async def apost_alert(store: Store, settings, text: str, now: datetime | None = 
     return await _post_units(store, settings, [(msg.ALERT_KIND, item, [msg.alert_embed(text, now)])])
 
 
+LEAD_ALERT_KIND = "lead_alert"
+
+
+def post_lead_alerts(store: Store, settings, rows: Any) -> PostReport:
+    return run_sync(apost_lead_alerts(store, settings, rows))
+
+
+async def apost_lead_alerts(store: Store, settings, rows: Any) -> PostReport:
+    """Instant alerts for new requests (``core.leads.alerts``): one embed per lead, packed, each
+    at most once per lead and target through the same ledger (claimed before sending; a crash
+    between send and record leaves it pending -> unknown, never re-sent)."""
+    units = [(LEAD_ALERT_KIND, msg.item_id("lead", row), [msg.lead_alert_embed(row)]) for row in msg.rows(rows)]
+    return await _post_units(store, settings, units)
+
+
 def alert_fingerprint(text: str) -> str:
     """Case, spacing and numbers ignored: "news: last success 2.1 h ago" and, after a restart,
     "... 2.4 h ago" are the same alert."""

@@ -28,7 +28,7 @@ DIGEST_KIND = "digest"
 ALERT_KIND = "alert"
 UNTITLED = {"lead": "(untitled lead)", "news": "(untitled story)", "signal": "(unnamed signal)"}
 HEADERS = {"lead": "New leads", "news": "News", "signal": "Signals", DIGEST_KIND: "Daily digest",
-           ALERT_KIND: "Alert"}
+           ALERT_KIND: "Alert", "lead_alert": "New request"}
 
 GREEN, RED, GREY, BLURPLE = 0x2ECC71, 0xE74C3C, 0x95A5A6, 0x5865F2
 LEAD_BODY_MAX = 700
@@ -111,6 +111,16 @@ def lead_embed(row: dict) -> dict:
         embed["author"] = {"name": safe_cut(row.get("author"), 256)}
     if _iso(row.get("posted_at")):
         embed["timestamp"] = _iso(row.get("posted_at"))
+    return clamp_embed(embed)
+
+
+def lead_alert_embed(row: dict) -> dict:
+    """A lead embed plus why it is a request and why it ranks where it does (instant alert)."""
+    embed = dict(lead_embed(row))
+    extra = [{"name": "Intent", "value": safe_cut(f"{row.get('intent') or '?'} "
+                                                  f"({_num(row.get('intent_confidence'), '{:.2f}')}): "
+                                                  f"{row.get('intent_reason') or ''}", 1024), "inline": False}]
+    embed["fields"] = list(embed.get("fields") or []) + extra
     return clamp_embed(embed)
 
 

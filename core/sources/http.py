@@ -88,14 +88,14 @@ def safe_url(url: str) -> str:
         return url.split("?", 1)[0].split("#", 1)[0]
 
 
-def _request_attributes(url: str) -> dict:
+def _request_attributes(url: str, method: str = "GET") -> dict:
     """OpenTelemetry HTTP client attributes (semantic conventions); the URL masked by ``safe_url``."""
     try:
         u = URL(url)
         host, port = u.host, u.port
     except (ValueError, TypeError):
         host = port = None
-    return {"http.request.method": "GET", "url.full": safe_url(url), "server.address": host,
+    return {"http.request.method": method, "url.full": safe_url(url), "server.address": host,
             "server.port": port}
 
 
@@ -210,26 +210,28 @@ class HttpClient:
         """Fetch all URLs side by side (bounded by ``http_concurrency``); results in input order."""
         return list(await asyncio.gather(*(self.fetch(u, deadline_s=deadline_s) for u in urls)))
 
-    async def fetch(self, url: str, *, deadline_s: float | None = None,
-                    headers: dict[str, str] | None = None) -> FetchResult:
+    async def fetch(self, url: str, *, deadline_s: float | None = None, headers: dict[str, str] | None = None,
+                    method: str = "GET", data: dict[str, str] | None = None) -> FetchResult:
         """GET one URL within ``deadline_s`` (default ``settings.http_deadline_s``), retries included.
 
-        ``headers`` are sent with every attempt (vendor API keys: never logged)."""
+        ``headers`` (e.g. ``Authorization``) are sent on every attempt and never logged; ``method``
+        and ``data`` (a form body) serve token exchanges such as Reddit's OAuth."""
         if self._session is None or self._sem is None:
             raise RuntimeError("HttpClient is used outside 'async with HttpClient(...)'")
-        with tracing.span("GET", _request_attributes(url), kind=SpanKind.CLIENT) as sp:
-            result = await self._fetch(url, deadline_s, headers)
+        with tracing.span(method, _request_attributes(url, method), kind=SpanKind.CLIENT) as sp:
+            result = await self._fetch(url, deadline_s, headers, method, data)
             _record_response(sp, result)
             return result
 
-    async def _fetch(self, url: str, deadline_s: float | None,
-                     headers: dict[str, str] | None = None) -> FetchResult:
+    async def _fetch(self, url: str, deadline_s: float | None, headers: dict[str, str] | None = None,
+                     method: str = "GET", data: dict[str, str] | None = None) -> FetchResult:
         deadline = deadline_s if deadline_s is not None else self.settings.http_deadline_s
         start = self._clock()
         p = _Progress()
         try:
             async with asyncio.timeout(deadline):
-                out = await self._fetch_with_retries(url, start + deadline, deadline, p, headers)
+                out = await self._fetch_with_retries(url, start + deadline, deadline, p,
+                                                     dict(headers or {}), method, data)
         except TimeoutError:
             what = p.phase
             if p.phase == "request in flight":
@@ -253,17 +255,20 @@ class HttpClient:
     # -- retry loop -------------------------------------------------------------------------
 
     async def _fetch_with_retries(self, url: str, end: float, deadline: float, p: _Progress,
-                                  extra_headers: dict[str, str] | None = None) -> Outcome:
+                                  headers: dict[str, str] | None = None, method: str = "GET",
+                                  data: dict[str, str] | None = None) -> Outcome:
         _check_target(url, self.settings.offline)
-        etag, last_modified = self.validators.get(url) if self.validators else (None, None)
-        headers = dict(extra_headers or {})
+        etag, last_modified = (self.validators.get(url) if self.validators and method == "GET"
+                               else (None, None))
+        headers = dict(headers or {})
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
 
         while True:
-            out = await self._attempt(url, headers, end, p)
+            out = await self._attempt(url, headers, end, p, method, data)
+            self._obey_quota(url, out)
             n = p.attempts
             if not out.retry:
                 self._remember(url, out, etag, last_modified)
@@ -292,15 +297,22 @@ class HttpClient:
             p.phase = f"backing off {delay:.2f}s after {out.reason}"
             await self._sleep(delay)
 
-    async def _attempt(self, url: str, headers: dict[str, str], end: float, p: _Progress) -> Outcome:
+    def _obey_quota(self, url: str, out: Outcome) -> None:
+        """``X-Ratelimit-Remaining: 0`` (Reddit's quota headers): pause the host until the reset."""
+        if out.quota_reset is not None and out.quota_remaining is not None and out.quota_remaining < 1:
+            self.limiter.pause((URL(out.final_url or url).host or "").lower(), out.quota_reset)
+
+    async def _attempt(self, url: str, headers: dict[str, str], end: float, p: _Progress,
+                       method: str = "GET", data: dict[str, str] | None = None) -> Outcome:
         """One try in its own span (so the waterfall shows retries and the waits between them)."""
         with tracing.span("attempt", {"signaldesk.http.attempt": p.attempts + 1}) as sp:
-            out = await self._try(url, headers, end, p)
+            out = await self._try(url, headers, end, p, method, data)
             tracing.set_attributes(sp, {"http.response.status_code": out.status})
             tracing.set_error(sp, out.reason)
             return out
 
-    async def _try(self, url: str, headers: dict[str, str], end: float, p: _Progress) -> Outcome:
+    async def _try(self, url: str, headers: dict[str, str], end: float, p: _Progress,
+                   method: str = "GET", data: dict[str, str] | None = None) -> Outcome:
         """One try: the request and the redirects it leads to, each hop through the limiter.
 
         Redirects are followed here rather than by aiohttp so that every hop counts against
@@ -316,7 +328,7 @@ class HttpClient:
                 budget = min(self.settings.http_timeout_s, end - p.attempt_started)
                 p.cut_short = budget < self.settings.http_timeout_s
                 out = await exchange(self._session, current, headers, budget, self.settings.http_max_bytes,
-                                     {"host": host, "granted": granted})
+                                     {"host": host, "granted": granted}, method=method, data=data)
             if out.location is None:
                 return out
             try:

@@ -32,19 +32,24 @@ class Outcome:
     not_modified: bool = False
     retry_after: float | None = None
     location: str | None = None   # a redirect to follow
+    quota_remaining: float | None = None  # X-Ratelimit-Remaining (Reddit): requests left ...
+    quota_reset: float | None = None  # ... until X-Ratelimit-Reset seconds from now
 
 
 async def exchange(session: aiohttp.ClientSession, url: str, headers: dict[str, str], budget: float,
-                   cap: int, trace: dict | None = None) -> Outcome:
+                   cap: int, trace: dict | None = None, *, method: str = "GET",
+                   data: dict[str, str] | None = None) -> Outcome:
     """One HTTP request, no redirects followed; classifies every failure into a reason."""
     if budget <= 0:
         return Outcome(reason="no time left before the deadline")
     try:
         async with asyncio.timeout(budget):
-            async with session.get(url, headers=headers, allow_redirects=False,
-                                   trace_request_ctx=trace) as resp:
+            async with session.request(method, url, headers=headers, data=data, allow_redirects=False,
+                                       trace_request_ctx=trace) as resp:
                 out = Outcome(status=resp.status, final_url=str(resp.url),
                               headers=lower_headers(resp.headers))
+                out.quota_remaining = _number(out.headers.get("x-ratelimit-remaining"))
+                out.quota_reset = _number(out.headers.get("x-ratelimit-reset"))
                 if resp.status in REDIRECTS and resp.headers.get("Location"):
                     out.location = resp.headers["Location"]
                 elif resp.status == 304:
@@ -52,6 +57,8 @@ async def exchange(session: aiohttp.ClientSession, url: str, headers: dict[str, 
                 elif resp.status == 429:
                     out.reason, out.retry = "HTTP 429", True
                     out.retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+                    if out.retry_after is None and out.quota_reset is not None:
+                        out.retry_after = max(0.0, out.quota_reset)  # Reddit says when in X-Ratelimit-Reset
                 elif resp.status >= 500:
                     out.reason, out.retry = f"HTTP {resp.status}", True
                 elif resp.status != 200:
@@ -84,6 +91,13 @@ async def exchange(session: aiohttp.ClientSession, url: str, headers: dict[str, 
         return Outcome(reason=scrub(f"connection error: {type(exc).__name__}"), retry=True)
     except aiohttp.ClientError as exc:
         return Outcome(reason=scrub(f"HTTP client error: {type(exc).__name__}: {exc}"))
+
+
+def _number(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def lower_headers(raw) -> dict[str, str]:

@@ -78,7 +78,46 @@ class JsonFeedSource:
         return parse_json_feed(raw, source=source, kind=kind, platform=platform)
 
 
-SOURCES: dict[str, Source] = {s.name: s for s in (FeedSource(), HnAlgoliaSource(), JsonFeedSource())}
+class RedditListingSource:
+    """Reddit API ``Listing`` JSON (``/r/<sub>/new``), live through OAuth or a recorded file."""
+
+    name = "reddit_json"
+
+    def build_query(self, target: str) -> str:
+        return target
+
+    def extract(self, body: bytes, headers: dict) -> bytes:
+        return body
+
+    def transform(self, raw, *, source: str, kind: str, platform: str | None) -> FeedResult:
+        from core.sources.reddit import parse_listing
+
+        if kind != "leads":
+            return FeedResult(source=source, error="a Reddit listing gives posts (leads), not news")
+        return parse_listing(raw, source=source)
+
+
+class HnThreadSource:
+    """The top-level comments of a monthly HN thread (Algolia ``items/<id>`` JSON)."""
+
+    name = "hn_thread"
+
+    def build_query(self, target: str) -> str:
+        return target
+
+    def extract(self, body: bytes, headers: dict) -> bytes:
+        return body
+
+    def transform(self, raw, *, source: str, kind: str, platform: str | None) -> FeedResult:
+        from core.sources.hn_threads import parse_thread
+
+        if kind != "leads":
+            return FeedResult(source=source, error="an HN thread gives posts (leads), not news")
+        return parse_thread(raw, source=source)
+
+
+SOURCES: dict[str, Source] = {s.name: s for s in (FeedSource(), HnAlgoliaSource(), JsonFeedSource(),
+                                                   RedditListingSource(), HnThreadSource())}
 
 
 def _add_news_vendors() -> None:
@@ -109,6 +148,13 @@ def source_for(url: str | None, body: bytes | None = None) -> Source:
                 return SOURCES["jsonfeed"]
             if b'"hits"' in body[:65536]:
                 return SOURCES["hn_algolia"]
+            from core.sources.hn_threads import is_thread
+            from core.sources.reddit import is_listing
+
+            if is_listing(body):
+                return SOURCES["reddit_json"]
+            if is_thread(body):
+                return SOURCES["hn_thread"]
         if head.startswith((b"{", b"[")):
             vendor = _sniff_vendor(body)
             if vendor:

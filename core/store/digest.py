@@ -34,7 +34,7 @@ def digest_data(store: Store, now: datetime | None = None, n_signals: int = 10,
         leads = con.sql(
             "SELECT id, platform, source, url, author, title, score, sentiment, sentiment_label, "
             "matched_keywords, posted_at, fetched_at FROM leads "
-            "WHERE status = 'new' AND fetched_at >= ? "
+            "WHERE status = 'new' AND (intent = 'request' OR intent IS NULL) AND fetched_at >= ? "
             "ORDER BY score DESC NULLS LAST, posted_at DESC NULLS LAST, id LIMIT ?",
             params=[since, n_leads]).pl().to_dicts()
         health = con.sql(
@@ -54,7 +54,7 @@ def top_new_leads(store: Store, limit: int = 10) -> list[dict]:
     """The best-scored leads still in status ``new`` (all columns of ``leads``), for posting."""
     with store.read() as con:
         return con.sql(
-            "SELECT * FROM leads WHERE status = 'new' "
+            "SELECT * FROM leads WHERE status = 'new' AND (intent = 'request' OR intent IS NULL) "
             "ORDER BY score DESC NULLS LAST, posted_at DESC NULLS LAST, id LIMIT ?",
             params=[int(limit)]).pl().to_dicts()
 

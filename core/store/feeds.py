@@ -83,9 +83,13 @@ def seed_inputs(store: Store, watchlist: dict[str, str | None], news_feeds: list
 
 
 def _platform(url: str) -> str:
-    return "reddit" if "reddit.com" in url else "hn" if "hnrss" in url or "ycombinator" in url else "rss"
+    if "reddit.com" in url:
+        return "reddit"
+    return "hn" if "hnrss" in url or "ycombinator" in url or "hn.algolia.com" in url else "rss"
 
 
 def _lead_name(url: str) -> str:
     parts = url.split("/")
+    if "author_whoishiring" in url:
+        return "HN hiring threads"
     return f"r/{parts[4]}" if "reddit.com" in url and len(parts) > 4 else parts[2]

@@ -60,6 +60,7 @@ def seed_keywords(store: Store, defaults: dict[str, float]) -> int:
             return 0
     return upsert_keywords(store, pl.DataFrame({
         "term": list(defaults), "weight": list(defaults.values()),
-        "negative": [False] * len(defaults), "whole_word": [False] * len(defaults),
+        # short terms ("app", "bot", "api", "data") as whole words, or "app" matches "happy"
+        "negative": [False] * len(defaults), "whole_word": [len(t) <= 4 for t in defaults],
         "enabled": [True] * len(defaults),
     }))

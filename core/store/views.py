@@ -46,7 +46,8 @@ def overview_kpis(store: Store, now: datetime, days: int = 30) -> dict:
         leads_today, leads_yday = con.execute(
             "SELECT count(*) FILTER (WHERE fetched_at >= ?), count(*) FILTER (WHERE fetched_at < ?) "
             "FROM leads WHERE fetched_at >= ?", [today, today, today - timedelta(days=1)]).fetchall()[0]
-        inbox = con.execute("SELECT count(*) FROM leads WHERE status = 'new'").fetchall()[0][0]
+        inbox = con.execute("SELECT count(*) FROM leads WHERE status = 'new' "
+                            "AND (intent = 'request' OR intent IS NULL)").fetchall()[0][0]  # offers: not the inbox
         seen, won = con.execute(
             "SELECT count(*), count(*) FILTER (WHERE status = 'won') FROM leads WHERE fetched_at >= ?",
             [now - timedelta(days=30)]).fetchall()[0]
@@ -197,9 +198,18 @@ def lead_platforms(store: Store) -> list[str]:
 
 
 def lead_inbox(store: Store, status: str | None = "new", platform: str | None = None,
-               since: datetime | None = None, text: str | None = None, limit: int = 200) -> pl.DataFrame:
-    """Leads ranked by score (then newest), with the matched keywords as one text column."""
+               since: datetime | None = None, text: str | None = None, limit: int = 200,
+               intent: str | None = "request") -> pl.DataFrame:
+    """Leads ranked by score (then newest), with the matched keywords as one text column.
+
+    ``intent`` 'request' (the inbox) also shows rows stored before intent existed (NULL);
+    'offer' / 'other' show those alone; None shows every intent."""
     clauses, params = [], []
+    if intent == "request":
+        clauses.append("(intent = 'request' OR intent IS NULL)")
+    elif intent:
+        clauses.append("intent = ?")
+        params.append(intent)
     if status:
         clauses.append("status = ?")
         params.append(status)
@@ -218,7 +228,8 @@ def lead_inbox(store: Store, status: str | None = "new", platform: str | None = 
         return con.sql(
             f"""
             SELECT id, score, title, array_to_string(matched_keywords, ', ') AS matched, platform, source,
-                   author, posted_at, status, note, url, left(body, 400) AS body
+                   author, posted_at, status, note, url, left(body, 400) AS body,
+                   coalesce(intent, 'not scored') AS intent, intent_confidence, intent_reason, score_reason
             FROM leads {where}
             ORDER BY score DESC NULLS LAST, fetched_at DESC LIMIT ?
             """, params=params).pl()

@@ -1,7 +1,7 @@
 """Read-side queries for the Keywords page: the table beside its learned weights, and a preview.
 
 The preview answers "how would today's leads rank with these (unsaved) weights?" by running
-the same pure matcher and score the leads job uses (``core.keywords``) over a bounded set of
+the same pure matcher and score the leads job uses (``core.leads.keywords``) over a bounded set of
 recent leads, so the operator sees the effect before saving.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import datetime
 
 import polars as pl
 
-from core.keywords import KeywordMatcher, lead_score
+from core.leads.keywords import KeywordMatcher, lead_score
 from core.store import Store
 
 

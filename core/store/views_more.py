@@ -1,6 +1,6 @@
 """Read-side queries for the Signals, Conversions and Jobs pages (bounded, one connection each).
 
-Conversions use the funnel definitions of ``core.funnel`` (pure) over a bounded window of
+Conversions use the funnel definitions of ``core.leads.funnel`` (pure) over a bounded window of
 leads and their events, so the page and the learn job count the same way.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ def signal_markers(store: Store, symbol: str, since: date, threshold: float = 0.
 
 
 def funnel_inputs(store: Store, since: datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(outcomes, events) for leads posted since ``since``: the inputs of ``core.funnel``."""
+    """(outcomes, events) for leads posted since ``since``: the inputs of ``core.leads.funnel``."""
     with store.read() as con:
         outcomes = con.sql(
             "SELECT id, platform, matched_keywords, coalesce(posted_at, fetched_at) AS posted_at, status, "

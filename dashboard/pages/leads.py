@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.models import LeadStatus
 from dashboard import actions, components, data
+from dashboard.lead_intent import intent_columns, intent_filter, show_intent
 
 STATUS_ACTIONS = [  # (button label, status): labels are stable (the e2e test clicks them)
     ("Reviewed", LeadStatus.REVIEWED), ("Contacted", LeadStatus.CONTACTED),
@@ -19,11 +20,13 @@ with st.sidebar:
     status = st.selectbox("Status", [s.value for s in LeadStatus] + ["any"], index=0, key="lead_status")
     platform = st.selectbox("Platform", ["any"] + data.lead_platforms(), key="lead_platform")
     text = st.text_input("Search title or body", key="lead_text", max_chars=200)
+    intent = intent_filter()
 
-inbox = data.lead_inbox(None if status == "any" else status, None if platform == "any" else platform, text)
+inbox = data.lead_inbox(None if status == "any" else status, None if platform == "any" else platform, text,
+                        intent=intent)
 
 if inbox.is_empty():
-    if status == "new" and platform == "any" and not text:
+    if status == "new" and platform == "any" and not text and intent == "request":
         components.empty_state("No leads yet — the leads job runs every 5 minutes; run it now from the "
                                "Jobs page, or add lead feeds on the Settings page.")
     else:
@@ -33,9 +36,10 @@ if inbox.is_empty():
 st.caption(f"{inbox.height} leads, best score first. Select rows to act on several at once.")
 event = st.dataframe(
     inbox.drop("body"), key="inbox", on_select="rerun", selection_mode="multi-row", hide_index=True,
-    column_order=["score", "title", "matched", "platform", "source", "author", "posted_at", "status",
-                  "note", "url"],
+    column_order=["score", "intent", "title", "matched", "intent_reason", "platform", "source", "author",
+                  "posted_at", "status", "note", "url"],
     column_config={
+        **intent_columns(),
         "score": st.column_config.ProgressColumn("Score", min_value=0.0,
                                                  max_value=max(1.0, float(inbox["score"].max() or 1.0)),
                                                  format="%.3f"),  # as the picker below shows it
@@ -82,6 +86,7 @@ with st.container(border=True):
             f"posted {posted} · status {lead['status']}")
     st.text(lead["body"] or "")
     st.text(f"Matched keywords: {lead['matched'] or '–'}")
+    show_intent(lead)
     with st.container(horizontal=True):
         for label, to_status in STATUS_ACTIONS:
             if st.button(label, key=f"one_{to_status}", disabled=lead["status"] == to_status.value):

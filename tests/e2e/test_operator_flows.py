@@ -75,6 +75,24 @@ def test_marking_a_lead_contacted_writes_one_lead_event(page, dashboard):
 
 
 @pytest.mark.timeout(90)
+def test_inbox_shows_intent_and_the_offers_view(page, dashboard):
+    store = _store(dashboard.settings)
+    offers = views.lead_inbox(store, "new", intent="offer")
+    assert not offers.is_empty(), "the r/forhire sample holds [For Hire] offers"
+    page.goto(dashboard.url)
+    open_page(page, "Leads inbox")
+    page.get_by_test_id("stText").filter(has_text="Intent: request").first.wait_for()  # intent + reason
+    expect(page.get_by_test_id("stText").filter(has_text="Rank: request").first).to_be_visible()
+    track_runs(page)
+    page.get_by_test_id("stRadio").get_by_text("Offers", exact=True).click()
+    wait_runs(page)
+    # the lead shown below the table is now the best offer (the table itself is a canvas grid)
+    page.get_by_test_id("stText").filter(has_text="Intent: offer").first.wait_for()
+    expect(page.get_by_test_id("stText").filter(has_text=offers["title"][0]).first).to_be_visible()
+    no_exception(page)
+
+
+@pytest.mark.timeout(90)
 def test_editing_a_keyword_weight_saves_it(page, dashboard):
     store = _store(dashboard.settings)
     table = views_keywords.keyword_table(store)  # the order the editor shows

@@ -13,7 +13,7 @@ from jobs.__main__ import build_parser
 
 pytestmark = pytest.mark.timeout(60)
 REPO = Path(__file__).resolve().parents[2]
-COMMANDS = ["bot", "check-config", "export", "import-parquet", "list", "once", "post", "replay",
+COMMANDS = ["bot", "check-config", "export", "feeds", "import-parquet", "keywords", "list", "once", "post", "replay",
             "request", "rescore", "run", "seed", "up"]
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import polars as pl
 import pytest
 
-from core.funnel import conversion_rates, funnel_counts, reached, time_to_convert
+from core.leads.funnel import conversion_rates, funnel_counts, reached, time_to_convert
 from core.models import LEAD_SCHEMA
 from core.store.funnel import lead_events, lead_outcomes, set_lead_note, set_lead_status
 from core.store.leads import insert_leads

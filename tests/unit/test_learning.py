@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from core.learning import (accept_suggestions, beta_cdf, beta_ppf, posteriors, prior, refresh,
+from core.leads.learning import (accept_suggestions, beta_cdf, beta_ppf, posteriors, prior, refresh,
                            thompson_rank)
 from core.models import LEAD_SCHEMA
 from core.store.funnel import learned_weights, set_lead_status

@@ -28,7 +28,7 @@ import math
 import numpy as np
 import polars as pl
 
-from core.funnel import DECIDED
+from core.leads.funnel import DECIDED
 from core.models import LeadStatus, utcnow
 
 log = logging.getLogger(__name__)
