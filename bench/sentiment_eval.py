@@ -25,7 +25,7 @@ if str(REPO) not in sys.path:
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
-from core import finance_lexicon as fl  # noqa: E402
+from core.sentiment import lexicon as fl  # noqa: E402
 from core import sentiment  # noqa: E402
 
 LABELS = ("negative", "neutral", "positive")
