@@ -10,7 +10,7 @@ DEV_STAMP     := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt 
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: run test install install-dev chromium bench bench-quick check-config clean-data help
+.PHONY: run test install install-dev chromium bench bench-quick check-config clean-data help train-sentiment
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
@@ -51,6 +51,10 @@ bench: install-dev  ## run every benchmark (prints figures and ratios; minutes)
 
 bench-quick: install-dev  ## every benchmark with --quick (smaller sizes)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b --quick || exit 1; done
+
+# Sentiment's learned layer (issue 15): retrain the committed artefact from data/training/sentiment
+train-sentiment: install-dev  ## retrain core/sentiment/data/model.json (deterministic; minutes)
+	$(PY) -m core.sentiment.train
 
 clean-data:  ## delete the local store and logs in ./var (asks nothing: be sure)
 	rm -rf var

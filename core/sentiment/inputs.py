@@ -62,11 +62,14 @@ def ngrams(toks: list[str]) -> list[str]:
 
 
 def rule_features(toks: list[str]) -> tuple[list[float], rules.Score]:
-    """The rules' components of ``toks`` as model inputs, and the rules' own score."""
+    """The rules' components of ``toks`` as model inputs (valences squashed into (-1, 1)),
+    and the rules' own score."""
     acc = rules.components_of_tokens(toks)
     raw = sum(acc[:rules.N_VALENCE])
     s = rules.combine(raw, int(acc[rules.TOKENS]), bool(acc[rules.HEDGED])) if toks else rules.NEUTRAL
-    vec = acc[:rules.N_VALENCE] + [
+    # each valence squashed like the compound: a long text's sums stay in the range the
+    # model was trained on (a linear weight must not extrapolate to a 20,000-character text)
+    vec = [v / math.sqrt(v * v + rules.ALPHA) for v in acc[:rules.N_VALENCE]] + [
         math.log1p(acc[rules.TOKENS]), acc[rules.HEDGED], acc[rules.HAS_METRIC],
         acc[rules.HAS_NUMBER], s.compound,
         1.0 if s.label == "positive" else 0.0, 1.0 if s.label == "negative" else 0.0]

@@ -138,7 +138,7 @@ def search_news(store: Store, text: str | None = None, ticker: str | None = None
         return con.sql(
             f"SELECT published_at, sentiment, sentiment_label, source, "
             f"array_to_string(tickers, ', ') AS tickers, "
-            f"title, url, cluster_id FROM news {where} ORDER BY published_at DESC NULLS LAST LIMIT ?",
+            f"title, url, cluster_id, summary FROM news {where} ORDER BY published_at DESC NULLS LAST LIMIT ?",
             params=params).pl()
 
 
