@@ -4,11 +4,14 @@ A real DuckDB store in a temp dir; the feed is RSS bytes through the real pipeli
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from core.ingest import ingest_documents
 from core.store.feeds import set_watchlist
 from core.store.signals import daily_sentiment
+from core.store.views import sentiment_by_ticker
 from jobs.commands.rescore import rescore_table
 
 pytestmark = pytest.mark.timeout(60)
@@ -41,6 +44,9 @@ def test_ingest_stores_a_score_per_ticker_and_signals_use_it(store, settings):
     assert per["TGT"][1] == "negative" and per["TGT"][0] < 0
     daily = {r["symbol"]: r["sentiment"] for r in daily_sentiment(store).to_dicts()}
     assert daily == {"TGT": per["TGT"][0], "WMT": per["WMT"][0]}  # not the overall score twice
+    # the Signals/News charts' daily series per ticker read the same per-ticker scores
+    series = sentiment_by_ticker(store, ["WMT", "TGT"], datetime(2025, 1, 1))
+    assert {r["ticker"]: r["sentiment"] for r in series.to_dicts()} == daily
 
 
 def test_rescore_refreshes_per_ticker_rows_and_a_second_run_changes_nothing(store, settings):

@@ -36,8 +36,7 @@ def test_clause_cuts_and_a_target_everywhere_or_nowhere_keeps_the_whole_text() -
 def test_the_one_sued_gets_bad_news() -> None:
     assert _one("Nokia files lawsuit against Apple", "Apple").label == "negative"
     assert _one("Apple sued by Nokia over patents", "Apple").label == "negative"
-    sued, _ = target_text("Nokia files lawsuit against Apple", "Apple")[1], None
-    assert sued is True
+    assert target_text("Nokia files lawsuit against Apple", "Apple")[1] is True
     assert target_text("Apple partners with Nokia against fraud", "Nokia")[1] is False
 
 
