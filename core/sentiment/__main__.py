@@ -44,7 +44,7 @@ def _score_chunk(items: list[tuple[str, str | None, str | None]], with_explain: 
         out[i] = {"compound": s.compound, "label": s.label, "target": items[i][1]}
     if with_explain:
         for i, (text, target, name) in enumerate(items):
-            part = target_text(text, target, name)[0] if target else text
+            part = target_text(text, target, name) if target else text
             out[i]["explain"] = explain(part).as_dict()
     return out
 

@@ -1,11 +1,10 @@
 """Per-target sentiment: the part of a text that is about one company.
 
-"Walmart beats, Target misses" is good news for Walmart and bad for Target; "Nokia files
-lawsuit against Apple" is bad news for Apple. The overall score cannot say both. Here a text
-is cut into clauses (at ``,`` ``;`` ``:`` `` - `` and at "but", "while", "whereas", "as",
-"after", "amid", "despite"); the score for a target is the score of the clauses naming it, or
-of the whole text when every clause names it or none does. A target after "against" / "sues"
-/ "sued by" is the other side of a legal action: litigation is bad news for the one sued.
+"Walmart beats, Target misses" is good news for Walmart and bad for Target; the overall score
+cannot say both. Here a text is cut into clauses (at ``,`` ``;`` and before "but", "while",
+"whereas"); the score for a target is the score of the clauses naming it, or of the whole
+text when every clause names it, none does, or its clauses carry no valence of their own (a
+name in a list: "RBS, Lloyds most exposed").
 
 A target is a company name or a ticker; ``mentions`` finds it as a whole word (a cashtag
 ``$AAPL``, the symbol in upper case, or a name such as "Apple", case-sensitive, with legal
@@ -16,15 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from core.sentiment import rules
 from core.sentiment.rules import Score
 from core.tickers import company_aliases
 
-_CLAUSE_RE = re.compile(
-    r"\s*[,;:]\s+|\s+[-\u2013\u2014]\s+|\s+(?=(?:but|while|whereas|as|after|amid|despite)\s)",
-    re.IGNORECASE)
-_SUED_RE = re.compile(r"\b(?:against|sues|sued by|sue)\s+(?:the\s+)?$", re.IGNORECASE)
-_LEGAL = re.compile(r"\b(?:lawsuit|suit|sues|sued|litigation|complaint|probe|charges|"
-                    r"antitrust|infringement)\b", re.IGNORECASE)
+# Clause cuts: a comma or semicolon, or a contrast ("but", "while", "whereas"). Not a colon
+# ("Tesco share price: ..." introduces the story) nor a dash ("... - Reuters" names a source),
+# nor "as" / "after" / "amid" ("X to slash costs as profits plunge" is one company's story).
+_CLAUSE_RE = re.compile(r"\s*[,;]\s+|\s+(?=(?:but|while|whereas)\s)", re.IGNORECASE)
 
 
 def patterns(target: str, name: str | None = None) -> re.Pattern:
@@ -48,36 +46,25 @@ def clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE_RE.split(text) if c and c.strip()]
 
 
-def target_text(text: str, target: str, name: str | None = None) -> tuple[str, bool]:
-    """(the part of ``text`` about ``target``, whether the target is the one sued)."""
+def target_text(text: str, target: str, name: str | None = None) -> str:
+    """The part of ``text`` about ``target``: the clauses naming it, or the whole text."""
     pat = patterns(target, name)
     parts = clauses(text)
     hits = [p for p in parts if pat.search(p)]
-    sued = False
-    for p in hits:
-        m = pat.search(p)
-        if m and _SUED_RE.search(p[:m.start()]) and _LEGAL.search(p):
-            sued = True
     if not hits or len(hits) == len(parts):
-        return text, sued
-    return " ".join(hits), sued
+        return text
+    part = " ".join(hits)
+    # a clause that is only a name ("BP, China's CNPC to unveil an alliance", "RBS, Lloyds
+    # most exposed") is one of a list, not a story of its own
+    acc = rules.components(part)
+    return part if any(acc[:rules.N_VALENCE]) else text
 
 
 def score_for(texts: Iterable[tuple[str, str, str | None]],
               batch: Callable[[list[str]], list[Score]]) -> list[Score]:
     """Scores of (text, target, company name) triples with ``batch`` (the package's
     ``score_batch``): each target gets the score of its own clauses."""
-    parts, sued = [], []
-    for text, target, name in texts:
-        p, s = target_text(text, target, name)
-        parts.append(p)
-        sued.append(s)
-    out = batch(parts)
-    for i, s in enumerate(sued):
-        if s and out[i].label != "negative":
-            c = -max(abs(out[i].compound), 0.3)
-            out[i] = Score(round(c, 4), "negative")
-    return out
+    return batch([target_text(text, target, name) for text, target, name in texts])
 
 
 def ticker_rows(ids: list[str], texts: list[str], tickers: list[list[str]],

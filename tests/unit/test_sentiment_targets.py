@@ -20,24 +20,32 @@ def test_two_companies_two_verdicts() -> None:
     # a ticker finds its company through the name given with it
     assert _one(text, "WMT", "Walmart Inc.").label == "positive"
     assert _one(text, "$TGT", "Target Corporation").label == "negative"
+    assert _one("Apple rises while Samsung falls", "Samsung").label == "negative"
 
 
 def test_clause_cuts_and_a_target_everywhere_or_nowhere_keeps_the_whole_text() -> None:
     assert clauses("Apple rises while Samsung falls") == ["Apple rises", "while Samsung falls"]
-    assert target_text("Apple rises but Apple's margin falls", "Apple")[0] == \
+    assert clauses("Tesco share price: sales fall as rivals grow - Reuters") == [
+        "Tesco share price: sales fall as rivals grow - Reuters"]  # no cut at ":", " - ", "as"
+    assert target_text("Apple rises but Apple's margin falls", "Apple") == \
         "Apple rises but Apple's margin falls"
-    assert target_text("Shares slump on rate fears", "Apple")[0] == "Shares slump on rate fears"
+    assert target_text("Shares slump on rate fears", "Apple") == "Shares slump on rate fears"
     assert _one("Shares slump on rate fears", "Apple") == score("Shares slump on rate fears")
-    # whole words only: "Targeted" is not Target, "pineapple" not Apple
-    assert target_text("Walmart beats, targeted ads fall", "Target")[0] == \
+    # whole words only: "targeted" is not Target
+    assert target_text("Walmart beats, targeted ads fall", "Target") == \
         "Walmart beats, targeted ads fall"
 
 
-def test_the_one_sued_gets_bad_news() -> None:
+def test_a_name_in_a_list_gets_the_whole_story() -> None:
+    text = "RBS, Lloyds most exposed to commercial property slump"
+    assert target_text(text, "RBS") == text  # "RBS" alone says nothing
+    assert target_text(text, "Lloyds") == "Lloyds most exposed to commercial property slump"
+    assert _one(text, "RBS").label == _one(text, "Lloyds").label == "negative"
+
+
+def test_a_lawsuit_is_bad_news_for_the_one_sued() -> None:
     assert _one("Nokia files lawsuit against Apple", "Apple").label == "negative"
     assert _one("Apple sued by Nokia over patents", "Apple").label == "negative"
-    assert target_text("Nokia files lawsuit against Apple", "Apple")[1] is True
-    assert target_text("Apple partners with Nokia against fraud", "Nokia")[1] is False
 
 
 def test_ticker_rows_one_per_ticker_in_order() -> None:
