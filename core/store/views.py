@@ -139,7 +139,7 @@ def search_news(store: Store, text: str | None = None, ticker: str | None = None
         return con.sql(
             f"SELECT published_at, sentiment, sentiment_label, source, "
             f"array_to_string(tickers, ', ') AS tickers, "
-            f"title, url, cluster_id FROM news {where} ORDER BY published_at DESC NULLS LAST LIMIT ?",
+            f"title, url, cluster_id, summary FROM news {where} ORDER BY published_at DESC NULLS LAST LIMIT ?",
             params=params).pl()
 
 
@@ -153,17 +153,19 @@ def news_tickers(store: Store, since: datetime, limit: int = 50) -> list[str]:
 
 
 def sentiment_by_ticker(store: Store, tickers: list[str], since: datetime) -> pl.DataFrame:
-    """Daily average news sentiment and story count per ticker (long format)."""
+    """Daily average news sentiment and story count per ticker (long format); a story counts
+    with its per-ticker score (``news_ticker_sentiment``) where it has one."""
     if not tickers:
         return pl.DataFrame(schema={"day": pl.Date, "ticker": pl.String, "sentiment": pl.Float64,
                                     "stories": pl.Int64})
     with store.read() as con:
         return con.sql(
             """
-            SELECT CAST(published_at AS DATE) AS day, t AS ticker, avg(sentiment) AS sentiment,
-                   count(*) AS stories
-            FROM (SELECT published_at, sentiment, unnest(tickers) AS t FROM news
-                  WHERE published_at >= ? AND len(list_intersect(tickers, ?)) > 0)
+            SELECT CAST(published_at AS DATE) AS day, t AS ticker,
+                   avg(coalesce(s.sentiment, u.sentiment)) AS sentiment, count(*) AS stories
+            FROM (SELECT id, published_at, sentiment, unnest(tickers) AS t FROM news
+                  WHERE published_at >= ? AND len(list_intersect(tickers, ?)) > 0) AS u
+            LEFT JOIN news_ticker_sentiment AS s ON s.news_id = u.id AND s.ticker = u.t
             WHERE list_contains(?, t)
             GROUP BY ALL ORDER BY day, ticker
             """, params=[since, tickers, tickers]).pl()

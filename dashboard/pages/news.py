@@ -2,6 +2,7 @@
 import streamlit as st
 
 from dashboard import charts, components, data, recent
+from dashboard.sentiment_explain import explain_rows
 
 st.title("News")
 
@@ -23,7 +24,7 @@ if found.is_empty():
                                "Jobs page.")
 else:
     st.dataframe(
-        found.drop("cluster_id"), hide_index=True, key="news_table",
+        found.drop("cluster_id", "summary"), hide_index=True, key="news_table",
         column_config={
             "published_at": st.column_config.DatetimeColumn("Published (UTC)", format="YYYY-MM-DD HH:mm"),
             "sentiment": st.column_config.ProgressColumn("Sentiment", min_value=-1.0, max_value=1.0,
@@ -33,6 +34,7 @@ else:
             "url": st.column_config.LinkColumn("Link", display_text="open"),
         },
     )
+    explain_rows(found)
 
 st.subheader("Sentiment over time per ticker")
 chart_since = recent.at_least(window, days=7)  # a sentiment line needs a few days

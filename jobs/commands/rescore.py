@@ -13,7 +13,9 @@ import time
 from core import sentiment
 from core.config import get_settings
 from core.store import Store
+from core.sentiment.targets import ticker_rows
 from core.store.rescore import RESCORE_TABLES, read_page, write_scores
+from core.store.ticker_sentiment import company_names, news_tickers, write_ticker_sentiment
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "rescore",
         help="Re-score the sentiment of stored news and leads (after a lexicon change).",
         description="Re-score stored news (title + summary) and leads (title + body) with the "
-        "current sentiment scorer, in batches: each batch is its own short write transaction, "
+        "current sentiment scorer (news also per ticker), in batches: each batch is its own short write transaction, "
         "so the dashboard is never blocked for long. Prints how many rows were scored and "
         "how many changed.",
     )
@@ -34,10 +36,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def rescore_tickers(store: Store, page: list, names: dict[str, str]) -> int:
+    """Re-score the per-ticker rows (news_ticker_sentiment) of one page of news."""
+    tickers = news_tickers(store, [r.id for r in page])
+    ids = [r.id for r in page if r.id in tickers]
+    texts = {r.id: r.text for r in page}
+    rows = ticker_rows(ids, [texts[i] for i in ids], [tickers[i] for i in ids], names,
+                       sentiment.score_batch)
+    return write_ticker_sentiment(store, ids, rows)
+
+
 def rescore_table(store: Store, table: str, batch_size: int) -> tuple[int, int, int]:
     """Re-score every row of ``table``; returns (rows scored, rows changed, batches)."""
     scored = changed = batches = 0
     after: str | None = None
+    names = company_names(store) if table == "news" else {}
     while True:
         page = read_page(store, table, after, batch_size)
         if not page:
@@ -45,6 +58,8 @@ def rescore_table(store: Store, table: str, batch_size: int) -> tuple[int, int, 
         scores = sentiment.score_batch([r.text for r in page])
         changed += write_scores(store, table, [r.id for r in page],
                                 [s.compound for s in scores], [s.label for s in scores])
+        if table == "news":
+            changed += rescore_tickers(store, page, names)
         scored += len(page)
         batches += 1
         after = page[-1].id

@@ -65,3 +65,42 @@ def test_very_long_lines() -> None:
     got = _run(long_line + b"\n" + b"x" * 1_000_000 + b"\nshort\n")
     assert len(got) == 3
     assert got[0]["label"] == "positive"
+
+
+def test_a_json_line_with_a_target_is_scored_for_that_target() -> None:
+    text = "Walmart beats estimates, Target misses estimates"
+    lines = [json.dumps({"text": text, "target": "Walmart"}),
+             json.dumps({"text": text, "target": "TGT", "name": "Target Corporation"}),
+             text,
+             '{"text": "no target here"}',
+             '{not json at all',
+             json.dumps(["a", "list"])]
+    got = _run(("\n".join(lines) + "\n").encode())
+    assert len(got) == len(lines)
+    assert got[0]["label"] == "positive" and got[0]["target"] == "Walmart"
+    assert got[1]["label"] == "negative" and got[1]["target"] == "TGT"
+    overall = score(text)
+    assert got[2] == {"compound": overall.compound, "label": overall.label}
+    s = score("no target here")
+    assert got[3] == {"compound": s.compound, "label": s.label}  # a JSON line without target
+    for raw, obj in zip(lines[4:], got[4:]):  # not an object with text: the line is the text
+        s = score(raw)
+        assert obj == {"compound": s.compound, "label": s.label}
+
+
+def test_explain_adds_rule_hits_and_learned_contributions() -> None:
+    done = subprocess.run([sys.executable, "-m", "core.sentiment", "--explain"],
+                          input=b"Shares plunge after earnings miss\n\n", cwd=REPO,
+                          capture_output=True, timeout=50)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    first, blank = [json.loads(x) for x in done.stdout.decode().splitlines()]
+    s = score("Shares plunge after earnings miss")
+    assert (first["compound"], first["label"]) == (s.compound, s.label)
+    ex = first["explain"]
+    assert ex["label"] == s.label and ex["decided_by"] in ("model", "rules")
+    assert ex["rule_hits"] and all(v < 0 for v in ex["rule_hits"].values())
+    assert ex["contributions"] and all(len(c) == 2 for c in ex["contributions"])
+    assert blank["explain"]["decided_by"] == "blank"
+    helped = subprocess.run([sys.executable, "-m", "core.sentiment", "--help"], cwd=REPO,
+                            capture_output=True, timeout=50)
+    assert b"--explain" in helped.stdout and b"target" in helped.stdout

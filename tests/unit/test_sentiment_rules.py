@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.finance_lexicon import tokenize
+from core.sentiment.lexicon import tokenize
 from core.sentiment import COMPONENTS, N_VALENCE, components, score
-from core.sentiment_legal import legal_moves
+from core.sentiment.legal import legal_moves
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -111,7 +111,7 @@ def test_regulatory_disruption_and_reaffirmation_words(label: str, text: str) ->
 ])
 def test_litigation_moves_by_its_own_verbs(label: str, text: str) -> None:
     """Lawsuits, probes and investigations are bad to have, so one dismissed, closed or
-    ended is good news and one opened or widened bad (core/sentiment_legal.py)."""
+    ended is good news and one opened or widened bad (core/sentiment/legal.py)."""
     assert score(text).label == label
 
 

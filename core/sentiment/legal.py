@@ -11,7 +11,7 @@ scorer applies negation and position weights as it does for its other rules.
 """
 from __future__ import annotations
 
-from core.finance_lexicon import CLAUSE_BREAKS, NEGATORS
+from core.sentiment.lexicon import CLAUSE_BREAKS, NEGATORS
 
 W_LEGAL = 2.2        # a tied legal move weighs like a direction x quantity rule
 

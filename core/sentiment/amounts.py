@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from core import finance_lexicon as fl
+from core.sentiment import lexicon as fl
 
 W_NUMBER = 2.0       # a number comparison tied to a quantity ("EUR 5 mn vs EUR 4 mn")
 

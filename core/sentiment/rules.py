@@ -1,17 +1,17 @@
-"""Finance-aware sentiment with VADER's shape: ``score(text) -> Score(compound, label)``.
+"""The rule layer of the sentiment scorer: ``score(text) -> Score(compound, label)`` from rules alone.
 
 Why not plain VADER: it reads general English. On financial text it gets direction wrong
 ("Shares plunge after earnings miss" scores positive) or sees nothing ("Revenue rises 20%").
 This scorer keeps VADER's shape (a sum of word valences squashed into [-1, 1] by
 ``x / sqrt(x^2 + 15)``) and VADER's lexicon as a damped base, and adds what finance needs:
 
-1. a finance lexicon layered over VADER's (``core.finance_lexicon``);
+1. a finance lexicon layered over VADER's (``core.sentiment.lexicon``);
 2. direction x metric rules: a direction word ("rose", "narrowed", "cut", "higher") is tied
    to the nearest quantity ("sales", "loss", "costs") and signed by whether more of that
    quantity is good news: "loss narrowed" is good, "costs rose" is bad;
-3. legal moves: lawsuits and probes that open, widen or end (``core.sentiment_legal``);
+3. legal moves: lawsuits and probes that open, widen or end (``core.sentiment.legal``);
    number comparisons without a verb: "EUR 21.1 mn compared with EUR 18.6 mn",
-   "to X from Y", "X vs Y", "X ( Y )" (``core.sentiment_numbers``);
+   "to X from Y", "X vs Y", "X ( Y )" (``core.sentiment.amounts``);
 4. negation flips ("did not rise"), hedges damp ("may", "expects"), boosters amplify,
    "but" outweighs what precedes it, "despite ..." is the lesser part and an aim ("aims to
    expand") is not an outcome; a deal already known ("the contract includes") is not news;
@@ -19,23 +19,20 @@ This scorer keeps VADER's shape (a sum of word valences squashed into [-1, 1] by
    slope, checked by 5-fold cross-validation on the dev sets: docs/sentiment.md).
 
 It is pure Python over one tokenizer pass: deterministic and faster than VADER itself.
-``python -m core.sentiment`` scores stdin line by line and prints one JSON object per line.
-
-INTERFACE (stable, used by the pipeline): ``score(text) -> Score`` and
-``score_batch(texts) -> list[Score]``.
+The package's ``score`` / ``score_batch`` (``core.sentiment``) add the learned layer
+(``core.sentiment.model``) on top of these rules' components; ``score`` here is the rules alone
+(the benchmark's "rules" column).
 """
 from __future__ import annotations
 
-import json
 import math
-import sys
 from typing import NamedTuple
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from core import finance_lexicon as fl
-from core import sentiment_legal as sl
-from core import sentiment_numbers as sn
+from core.sentiment import lexicon as fl
+from core.sentiment import legal as sl
+from core.sentiment import amounts as sn
 
 # Weights are round hand values (a grid over them moved macro-F1 by < 0.005); the band slope
 # is the one constant chosen on the dev sets, checked by `bench/sentiment_eval.py --cv 5`.
@@ -239,8 +236,12 @@ def _directions(toks: list[str], used: bytearray, pw: list[float] | None,
 def components(text: str) -> list[float]:
     """The valence sum split by where it came from (see ``COMPONENTS``), plus the token
     count, hedge and cue flags: what the label model reads, before damping and squashing."""
+    return components_of_tokens(fl.tokenize(text[:MAX_CHARS]))
+
+
+def components_of_tokens(toks: list[str]) -> list[float]:
+    """``components`` of an already tokenized text (the learned layer reuses the tokens)."""
     acc = [0.0] * len(COMPONENTS)
-    toks = fl.tokenize(text[:MAX_CHARS])
     if not toks:
         return acc
     used = bytearray(len(toks))
@@ -318,23 +319,3 @@ def score(text: str) -> Score:
 def score_batch(texts: list[str]) -> list[Score]:
     """Scores in input order (what the pipeline calls)."""
     return [score(t) for t in texts]
-
-
-def main() -> int:
-    """One text per stdin line (split on b"\\n" only), one JSON object per stdout line."""
-    data = sys.stdin.buffer.read()
-    if not data:
-        return 0
-    lines = data.split(b"\n")
-    if lines[-1] == b"":  # a final newline ends the last line; it does not start a new one
-        lines.pop()
-    out = sys.stdout
-    for raw in lines:
-        s = score(raw.decode("utf-8", errors="replace").rstrip("\r"))
-        out.write(json.dumps({"compound": s.compound, "label": s.label}) + "\n")
-    out.flush()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
