@@ -1,6 +1,8 @@
 """Structured logs: one JSON object per line, or readable text when stderr is a terminal.
 
 ``run_id`` is carried by a context variable, so every line written inside a job run names it.
+Every message, extra field and traceback goes through ``core.redact`` on its way out, so no
+caller can log a key by mistake.
 """
 from __future__ import annotations
 
@@ -11,13 +13,16 @@ import sys
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
+from core.redact import mask_any, mask_text
+
 run_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("run_id", default=None)
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
 
 
 def _extras(record: logging.LogRecord) -> dict:
-    return {k: v for k, v in record.__dict__.items() if k not in _STANDARD and not k.startswith("_")}
+    """Extra fields, with every string masked (a URL or key can arrive in any of them)."""
+    return {k: mask_any(v) for k, v in record.__dict__.items() if k not in _STANDARD and not k.startswith("_")}
 
 
 class JsonFormatter(logging.Formatter):
@@ -26,14 +31,14 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": mask_text(record.getMessage()),
         }
         rid = getattr(record, "run_id", None) or run_id_var.get()
         if rid:
             out["run_id"] = rid
         out.update({k: v for k, v in _extras(record).items() if k != "run_id"})
         if record.exc_info:
-            out["exc"] = self.formatException(record.exc_info)
+            out["exc"] = mask_text(self.formatException(record.exc_info))
         return json.dumps(out, default=str, ensure_ascii=False)
 
 
@@ -42,13 +47,13 @@ class TextFormatter(logging.Formatter):
         t = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
         rid = run_id_var.get()
         extras = " ".join(f"{k}={v}" for k, v in _extras(record).items())
-        line = f"{t} {record.levelname:<7} {record.name}: {record.getMessage()}"
+        line = f"{t} {record.levelname:<7} {record.name}: {mask_text(record.getMessage())}"
         if rid:
             line += f" [run {rid}]"
         if extras:
             line += f"  {extras}"
         if record.exc_info:
-            line += "\n" + self.formatException(record.exc_info)
+            line += "\n" + mask_text(self.formatException(record.exc_info))
         return line
 
 

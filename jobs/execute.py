@@ -26,6 +26,7 @@ from typing import Any
 
 from core.log import bound_run_id
 from core.models import RunStatus, utcnow
+from core.redact import mask_any
 from core.store import Store
 from core.store import job_runs
 from core.store import source_health as health_sql
@@ -196,7 +197,7 @@ class JobExecutor:
                                                                      job_source(spec.name)),
                                       attempts=attempt + 1), False
             if box.exc is None:
-                counts = errors.to_counts(box.result)
+                counts = mask_any(errors.to_counts(box.result))  # stored, logged and printed
                 return RunOutcome(run_id, spec.name, errors.status_for(counts), counts=counts,
                                   attempts=attempt + 1), True
             exc = box.exc

@@ -11,8 +11,8 @@ so the size cap stops reading at the cap instead of buffering a 50 MB answer fir
 
 ``fetch`` never raises for network or HTTP trouble: it returns a ``FetchResult`` whose
 ``error`` says in plain words what went wrong, and logs one line per failed fetch (logger
-``core.sources.http``) with the host, status and reason; URLs are logged without their query
-string, which is where API keys live.
+``core.sources.http``) with the host, status and reason; URLs are logged through ``safe_url``
+(``core.redact.mask_url``): user info, credential parameters and token-like parts become ``***``.
 """
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ from typing import Protocol
 
 import aiohttp
 from yarl import URL
+
+from core.redact import mask_url
 
 from core.config import Settings
 from core.sources.http_exchange import Outcome, exchange, scrub
@@ -78,12 +80,8 @@ class MemoryValidatorCache:
 
 
 def safe_url(url: str) -> str:
-    """The URL without query string, fragment or user info: what may be logged."""
-    try:
-        u = URL(url)
-        return str(u.with_query(None).with_fragment(None).with_user(None))
-    except (ValueError, TypeError):
-        return url.split("?", 1)[0].split("#", 1)[0]
+    """What may be logged, stored or shown of a URL: ``core.redact.mask_url`` (credentials masked)."""
+    return mask_url(url)
 
 
 def _is_loopback(host: str) -> bool:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from core.sources.http import FetchResult, MemoryValidatorCache, safe_url
+from core.sources.http import FetchResult, MemoryValidatorCache
 from core.sources.ratelimit import (DEFAULT_HOST_LIMITS, HostRateLimiter, backoff_delays, parse_retry_after,
                                     window_wait)
 from tests.fakes.clock import SteppedClock
@@ -183,11 +183,6 @@ def test_fetch_result_ok_only_for_a_clean_200():
     assert not FetchResult(status=200, body=b"", not_modified=False, error="response larger than 1 MB cap",
                            **base).ok
     assert not FetchResult(status=None, body=b"", not_modified=False, error="timed out after 2.0s", **base).ok
-
-
-def test_safe_url_drops_query_fragment_and_credentials():
-    assert safe_url("https://user:pw@api.example.com/v1/feed?apikey=SECRET&x=1#frag") == \
-        "https://api.example.com/v1/feed"
 
 
 def test_memory_validator_cache_round_trip():
