@@ -21,7 +21,7 @@ from typing import Literal
 import feedparser
 
 from core.models import NewsItem, SocialPost
-from core.sources.text import AUTHOR_MAX, SUMMARY_MAX, TITLE_MAX, clean_url, plain_text
+from core.sources.text import AUTHOR_MAX, SUMMARY_MAX, TITLE_MAX, clean_url, plain_text, to_text
 
 Kind = Literal["news", "leads"]
 
@@ -85,15 +85,19 @@ def parse_feed(body: bytes, headers: dict | None, *, source: str, kind: Kind,
         return result
     platform = platform or detect_platform(parsed)
     base = clean_url((parsed.get("feed") or {}).get("link")) or clean_url(headers.get("content-location"))
+    removed: list[str] = []  # text taken out of kept entries (besides markup): never "ok"
     for entry in entries:
         try:
-            item, why = _entry_to_model(entry, source=source, kind=kind, platform=platform, base=base)
+            item, why = _entry_to_model(entry, source=source, kind=kind, platform=platform, base=base,
+                                        removed=removed)
         except Exception as exc:  # one odd entry must not lose the others
             item, why = None, f"entry could not be read: {type(exc).__name__}"
         if item is None:
             result.rejected.append(why)
         else:
             result.items.append(item)
+    if removed:
+        result.problems.append(f"text removed from entries: {summarise_reasons(removed)}")
     if not result.items:
         result.error = f"no usable entries: {summarise_reasons(result.rejected)}"
     return result
@@ -179,12 +183,23 @@ def detect_platform(parsed) -> str:
 _SUBREDDIT_RE = re.compile(r"reddit\.com/r/([A-Za-z0-9_]+)", re.IGNORECASE)
 
 
-def _entry_to_model(entry, *, source: str, kind: Kind, platform: str, base: str = ""):
-    title = plain_text(entry.get("title"), TITLE_MAX)
-    summary_raw = entry.get("summary")
+def _markup(detail) -> bool:
+    """Whether feedparser says a field is HTML; a field it calls text/plain holds no tags."""
+    return str((detail or {}).get("type") or "text/html").lower() != "text/plain"
+
+
+def _entry_to_model(entry, *, source: str, kind: Kind, platform: str, base: str = "",
+                    removed: list[str] | None = None):
+    removed = [] if removed is None else removed
+    title_t = to_text(entry.get("title"), TITLE_MAX, markup=_markup(entry.get("title_detail")))
+    summary_raw, summary_markup = entry.get("summary"), _markup(entry.get("summary_detail"))
     if not summary_raw and entry.get("content"):
         summary_raw = " ".join(c.get("value", "") for c in entry["content"][:3])
-    summary = plain_text(summary_raw, SUMMARY_MAX)
+        summary_markup = any(_markup(c) for c in entry["content"][:3])
+    summary_t = to_text(summary_raw, SUMMARY_MAX, markup=summary_markup)
+    title, summary = title_t.text, summary_t.text
+    removed.extend(f"title: {r}" for r in title_t.removed)
+    removed.extend(f"summary: {r}" for r in summary_t.removed)
     raw_link = str(entry.get("link") or "").strip()
     if raw_link and base and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", raw_link):
         raw_link = urljoin(base, raw_link)  # relative link: resolve against the feed's site
