@@ -22,14 +22,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--kind", required=True, choices=REPLAY_KINDS,
                    help="What the files hold: news, leads or prices.")
-    p.add_argument("files", nargs="+", metavar="FILE", help="Recorded files to replay, in order.")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="Recorded files to replay, in order; '-' reads one document from stdin. "
+                   "Only regular files are read (not devices or FIFOs), at most 50 MB each.")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from core.config import get_settings
     from core.replay import replay_file
-    from core.store import Store
+    from core.store import Store, StoreBusy
 
     settings = get_settings()
     try:
@@ -37,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
         for path in args.files:
             print(json.dumps(replay_file(store, settings, args.kind, path), ensure_ascii=False),
                   flush=True)
+    except StoreBusy:
+        raise  # one readable line from jobs.__main__, like every other command
     except Exception:
         log.exception("replay failed")
         return 2
