@@ -84,6 +84,34 @@ def safe_url(url: str) -> str:
     return mask_url(url)
 
 
+def authority(u: URL) -> str:
+    """``host`` or ``host:port`` (when the port is explicit): the unit a server's limit covers."""
+    host = (u.host or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{u.explicit_port}" if u.explicit_port else host
+
+
+def _private_host(host: str) -> bool:
+    """Loopback, private, link-local (169.254.x: cloud metadata), unique-local or unspecified."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name: not resolved here (see docs/threat-model.md)
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_reserved
+
+
+def redirect_refusal(origin_host: str, target_host: str) -> str | None:
+    """Why a redirect from a feed on ``origin_host`` to ``target_host`` is not followed: a
+    public feed may not send us to this machine, the LAN or a link-local metadata service."""
+    if _private_host(target_host) and not _private_host(origin_host):
+        return f"to a private or link-local address ({target_host}) from a public feed"
+    return None
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -241,7 +269,7 @@ class HttpClient:
                 # this URL has no attempt left: the host's limit holds all the same)
                 if out.retry_after is not None:
                     delay = out.retry_after
-                self.limiter.pause((URL(out.final_url or url).host or "").lower(), delay)
+                self.limiter.pause(authority(URL(out.final_url or url)), delay)
             if n >= self.max_attempts:
                 return Outcome(reason=_reason(p.last, n), **failed)
             if out.status == 429 and out.retry_after is not None and delay >= remaining:
@@ -262,7 +290,7 @@ class HttpClient:
         """
         current, seen = url, {url}
         for hops in range(self.max_redirects + 1):
-            host = (URL(current).host or "").lower()
+            host = authority(URL(current))  # limits and 429 pauses hold per host *and port*
             async with self._slot(host, end, p) as granted:
                 if hops == 0:
                     p.attempts += 1
@@ -276,6 +304,9 @@ class HttpClient:
             try:
                 nxt = str(URL(current).join(URL(out.location)))
                 _check_target(nxt, self.settings.offline)
+                refusal = redirect_refusal(URL(url).host or "", URL(nxt).host or "")
+                if refusal:
+                    raise _GiveUp(refusal)
             except (ValueError, TypeError):
                 return Outcome(reason="redirect to an invalid URL", status=out.status)
             except _GiveUp as exc:

@@ -80,3 +80,20 @@ def test_unreadable_settings_are_one_readable_line_in_every_command(tmp_path, en
         text = out.stdout + out.stderr
         assert out.returncode != 0 and "Traceback" not in text, text
         assert words in text and len(out.stderr.splitlines()) <= 5, text
+
+
+def test_jobs_list_does_not_call_a_killed_run_running(tmp_path):
+    from core.config import Settings
+    from core.models import utcnow
+    from core.store import Store
+    from core.store import job_runs
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, timeout=30)
+    store = Store.from_settings(Settings(_env_file=None, data_dir=tmp_path / "var"))
+    job_runs.start_run(store, "deadbeef0001", "news", "once", utcnow(), pid=int(gone.stdout))  # its process is gone
+    out = _cli(["list"], tmp_path)
+    assert out.returncode == 0, out.stderr
+    news = [line for line in out.stdout.splitlines() if line.startswith("news")]
+    assert news and "running" not in news[0], out.stdout
+    assert job_runs.running_runs(store) == []
