@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from core.atomic_files import fsync_dir, fsync_file, new_tmp, publish, recover
+from core.import_checks import ImportProblem, clean_rows, conform
 from core.models import utcnow
 from core.store import Store
 from core.store import exports as q
@@ -92,6 +93,11 @@ def read_export(path: str | Path, schema: dict[str, pl.DataType] | None = None) 
         return restore_types(frame, schema) if schema else frame
     else:
         frame = pl.read_parquet(path)
+    return read_export_frame(frame, schema)
+
+
+def read_export_frame(frame: pl.DataFrame, schema: dict[str, pl.DataType] | None) -> pl.DataFrame:
+    """An export's frame in the store's columns (missing ones as nulls)."""
     if not schema:
         return frame
     # an export from before a migration added columns (e.g. 060: job_runs.pid, .attempts)
@@ -222,9 +228,25 @@ def export_bytes(store: Store, name: str, fmt: str, *, since: date | None = None
 def import_export(store: Store, name: str, path: str | Path) -> dict:
     """Restore an export into the store (e.g. on a new machine); rows already there are skipped."""
     schema = dict(q.empty_frame(store, name).schema)
-    frame = read_export(path, schema)
+    path = Path(path)
+    try:
+        if path.suffix == ".csv" and not path.is_dir():
+            raw = read_export(path, schema)  # CSV text cast back to the store's types
+        else:
+            raw = conform(read_export(path), schema, name)
+        missing = [k for k in q.dataset(name).key if k not in raw.columns]
+        if missing:
+            raise ImportProblem(f"{path.name} has no {', '.join(missing)} column: it is not a {name} export")
+        frame = read_export_frame(raw, schema)
+    except ImportProblem as exc:
+        raise ExportError(str(exc)) from None
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise ExportError(f"{path.name} is not a readable {name} export: {first}") from None
+    frame, rejected = clean_rows(frame)  # imported rows are outside input: checked like fetched ones
     new = q.import_rows(store, name, frame)
-    return {"dataset": name, "read": frame.height, "new": new, "duplicate": frame.height - new}
+    return {"dataset": name, "read": raw.height, "new": new, "duplicate": frame.height - new,
+            "rejected": sum(rejected.values()), "reasons": rejected}
 
 
 def rolling_daily_export(store: Store, settings, day: date | None = None) -> dict:
