@@ -266,7 +266,8 @@ def _port(settings: Settings) -> list[str]:
 
 
 @settings_check
-def _discord(settings: Settings) -> list[str]:
+def webhook_problems(settings: Settings) -> list[str]:
+    """Also run by the publisher before every send (``core.publish.deliver.transport_for``)."""
     problems = []
     if settings.discord_webhook_url is not None:
         url = settings.discord_webhook_url.get_secret_value()
