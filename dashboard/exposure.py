@@ -40,8 +40,15 @@ def exposure_problem(password_set: bool, bind_address: str | None, client_ip: st
 
 def allowed(password_set: bool) -> bool:
     """Render a refusal and return False when the session must not be served."""
-    problem = exposure_problem(password_set, st.get_option("server.address"), st.context.ip_address,
-                               browser_connected=bool(st.context.headers))
+    ip = st.context.ip_address
+    try:
+        host_header = st.context.headers.get("host")
+    except Exception:  # no HTTP request behind this session
+        host_header = None
+    # AppTest runs scripts with a stand-in client (no real peer): only strings are real values
+    problem = exposure_problem(password_set, st.get_option("server.address"),
+                               ip if isinstance(ip, str) else None,
+                               browser_connected=isinstance(host_header, str))
     if problem is None:
         return True
     st.title("signaldesk")
