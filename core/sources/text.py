@@ -119,10 +119,20 @@ class _Stripper(HTMLParser):
 _LONE_LT = re.compile(r"<(?![A-Za-z]|/[A-Za-z]|!--)")
 
 
+def _escape_lone_lt(value: str) -> str:
+    """``<`` that opens no tag, and ``<!--`` that no ``-->`` closes, become ``&lt;``."""
+    value = _LONE_LT.sub("&lt;", value)
+    if "<!--" in value:
+        head, sep, rest = value.rpartition("-->")
+        tail = rest if sep else value
+        value = (head + sep if sep else "") + tail.replace("<!--", "&lt;!--")
+    return value
+
+
 def _strip_once(value: str, strict: bool) -> Text:
     parser = _Stripper(strict)
     try:
-        parser.feed(_LONE_LT.sub("&lt;", value))
+        parser.feed(_escape_lone_lt(value))
         parser.close()
     except Exception:  # html.parser is lenient; never lose the text over an odd document
         return Text(html.unescape(value), ["markup could not be parsed; kept as written"])
