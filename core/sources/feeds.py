@@ -253,6 +253,23 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 _RSS1 = "{http://purl.org/rss/1.0/}"
 
 
+_TEXT_TAGS = {"title": TITLE_MAX, "description": SUMMARY_MAX, f"{_ATOM}title": TITLE_MAX,
+              f"{_ATOM}summary": SUMMARY_MAX, f"{_ATOM}content": SUMMARY_MAX,
+              f"{_RSS1}title": TITLE_MAX, f"{_RSS1}description": SUMMARY_MAX,
+              "{http://purl.org/rss/1.0/modules/content/}encoded": SUMMARY_MAX}
+
+
+def _same_verdict_as_full_parse(entry) -> bool:
+    """False when the full parse would report this entry (no text at all, or text it would
+    cut or strip of script/style content): such a document must not take the fast path, or a
+    second replay of the same file would get another verdict than the first."""
+    texts = [(el.text or "", limit) for el in entry if el.tag in _TEXT_TAGS
+             for limit in (_TEXT_TAGS[el.tag],)]
+    if not any(t.strip() for t, _ in texts):
+        return False
+    return not any(to_text(t, limit).removed for t, limit in texts if t)
+
+
 def quick_keys(body: bytes) -> list[tuple[str, str | None]] | None:
     """(link, guid) of every entry of a *well-formed* feed, without feedparser; else None.
 
@@ -261,7 +278,8 @@ def quick_keys(body: bytes) -> list[tuple[str, str | None]] | None:
     keys go through the same ``clean_url``/``plain_text`` as ``parse_feed``; any entry the
     full parse might treat differently (no link and no id) makes the answer None, and a key
     that differs only means "unknown id", which sends the document through the full parse.
-    Malformed documents always get the full parse, so their problems are reported each time.
+    Malformed documents always get the full parse, so their problems are reported each time, and
+    so do documents with an entry the full parse would report (``_same_verdict_as_full_parse``).
     """
     if not body or len(body) > 20_000_000:
         return None
@@ -275,6 +293,8 @@ def quick_keys(body: bytes) -> list[tuple[str, str | None]] | None:
         return None
     keys = []
     for e in entries:
+        if not _same_verdict_as_full_parse(e):
+            return None
         link = guid = None
         if e.tag == f"{_ATOM}entry":
             for el in e.findall(f"{_ATOM}link"):

@@ -97,3 +97,19 @@ def test_replay_under_a_held_lock_is_one_readable_line(tmp_path, settings):
     assert out.returncode != 0
     assert b"Traceback" not in out.stderr and b"error:" in out.stderr
     assert len(out.stderr.decode().strip().splitlines()) <= 3, out.stderr
+
+
+@pytest.mark.parametrize("entry", [
+    "<title>Cut</title><description>" + "word " * 600 + "</description>",
+    "<title>Scripted</title><description>&lt;p&gt;x&lt;script&gt;steal()&lt;/script&gt;&lt;/p&gt;</description>",
+    "<description></description>",
+])
+def test_a_second_replay_gives_the_same_verdict(store, settings, tmp_path, entry):
+    feed = tmp_path / "odd.rss"
+    feed.write_text("<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
+                    "<item><title>Plain</title><link>https://x.example/1</link></item>"
+                    f"<item>{entry}<link>https://x.example/2</link></item></channel></rss>")
+    first, second = (replay_file(store, settings, "news", feed) for _ in range(2))
+    assert first["status"] == "partial"
+    assert (second["status"], second["reason"]) == (first["status"], first["reason"])
+    assert second["new"] == 0
