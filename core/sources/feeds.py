@@ -259,6 +259,10 @@ _TEXT_TAGS = {"title": TITLE_MAX, "description": SUMMARY_MAX, f"{_ATOM}title": T
               "{http://purl.org/rss/1.0/modules/content/}encoded": SUMMARY_MAX}
 
 
+_REMOVABLE_HINT = re.compile(r"(?:<|&lt;|&#0*60;|&#x0*3c;)\s*(?:script|style|noscript|template|iframe|object|"
+                             r"svg|head|title)", re.IGNORECASE)
+
+
 def _same_verdict_as_full_parse(entry) -> bool:
     """False when the full parse would report this entry (no text at all, or text it would
     cut or strip of script/style content): such a document must not take the fast path, or a
@@ -267,7 +271,9 @@ def _same_verdict_as_full_parse(entry) -> bool:
              for limit in (_TEXT_TAGS[el.tag],)]
     if not any(t.strip() for t, _ in texts):
         return False
-    return not any(to_text(t, limit).removed for t, limit in texts if t)
+    # only text past its cap or holding a removable element can lose anything: parse just those
+    return not any(to_text(t, limit).removed for t, limit in texts
+                   if len(t) > limit or _REMOVABLE_HINT.search(t))
 
 
 def quick_keys(body: bytes) -> list[tuple[str, str | None]] | None:
