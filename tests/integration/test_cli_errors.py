@@ -26,13 +26,13 @@ def test_every_command_has_help(argv, capsys):
     assert "usage: python -m jobs" in capsys.readouterr().out
 
 
-def _cli(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+def _cli(args: list[str], tmp_path: Path, stdin=None, text: bool = True, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALDESK_")}
     base.update({"SIGNALDESK_DATA_DIR": str(tmp_path / "var"), "SIGNALDESK_OFFLINE": "true",
                  "PYTHONPATH": str(REPO)}, **env)
     # cwd is the temp folder: no .env file of the checkout is read
     return subprocess.run([sys.executable, "-m", "jobs", "--log-level", "ERROR", *args], cwd=tmp_path,
-                          env=base, capture_output=True, text=True, timeout=50)
+                          env=base, stdin=stdin, capture_output=True, text=text, timeout=50)
 
 
 def test_bad_setting_is_named_not_a_traceback(tmp_path):

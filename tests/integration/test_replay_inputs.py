@@ -3,16 +3,14 @@ devices and FIFOs are refused, stdin works and has a deadline, a held store lock
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 
 from core.local_file import LocalFileError, read_capped, read_stream
 from core.replay import replay_file
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES
+from tests.integration.test_cli_errors import _cli as cli
 
 pytestmark = pytest.mark.timeout(60)
 FEED = FIXTURES / "feeds" / "rss-parser__reddit-atom.rss"
@@ -68,11 +66,7 @@ def test_a_regular_file_past_the_cap_is_refused(tmp_path):
 
 
 def _cli(args, tmp_path, stdin=None, **env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALDESK_")}
-    base.update({"SIGNALDESK_DATA_DIR": str(tmp_path / "var"), "SIGNALDESK_OFFLINE": "true",
-                 "PYTHONPATH": str(REPO)}, **env)
-    return subprocess.run([sys.executable, "-m", "jobs", "--log-level", "ERROR", *args], cwd=tmp_path,
-                          env=base, stdin=stdin, capture_output=True, timeout=50)
+    return cli(args, tmp_path, stdin=stdin, text=False, **env)
 
 
 def test_stdin_is_replayed(tmp_path):
