@@ -1,19 +1,25 @@
 """All settings in one place: ``SIGNALDESK_*`` environment variables and a ``.env`` file.
 
 Secrets are ``SecretStr``: they print as ``**********`` and never reach a log line.
-``check_settings`` returns plain-language problems for ``python -m jobs check-config``.
+``check_settings`` runs one list of checks (``CHECKS``; add one with ``@settings_check``) and
+``load_settings`` names every problem at once, unreadable values included; check-config, the
+runner, ``up``, ``once``, ``post`` and the dashboard all use them.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 DEFAULT_WATCHLIST = ["AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "SPY"]
 DEFAULT_NEWS_FEEDS = [
@@ -55,11 +61,20 @@ WEBHOOK_RE = re.compile(
     r"^https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api(?:/v\d+)?/webhooks/\d+/[\w-]+$"
 )
 
+# A webhook on this machine (a local fake or proxy) is allowed: lead payloads cannot leave it.
+LOOPBACK_WEBHOOK_RE = re.compile(
+    r"^https?://(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(?::\d+)?(?:/[\w.-]+)*/webhooks/\d+/[\w-]+$"
+)
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SIGNALDESK_", env_file=".env", env_file_encoding="utf-8",
         extra="ignore", validate_default=True,
+        # JSON values (lists, objects) are decoded by _json_values below, not by the env source:
+        # a value that does not parse is then one named problem among all the others instead
+        # of an exception that stops reading at the first bad variable
+        enable_decoding=False,
     )
 
     # where data lives
@@ -193,6 +208,18 @@ class Settings(BaseSettings):
     lead_alert_threshold: float | None = Field(None, ge=0, description="Alert on a new request whose score is at least this; unset = no alerts.")
     lead_alert_max_per_hour: int = Field(10, ge=0, le=120, description="At most this many lead alerts per rolling hour.")
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_values(cls, v, info):
+        annotation = cls.model_fields[info.field_name].annotation
+        complex_ = getattr(annotation, "__origin__", annotation) in (list, dict, set, tuple)
+        if complex_ and isinstance(v, str) and v.strip()[:1] in ("[", "{"):
+            try:
+                return json.loads(v)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not valid JSON ({exc.msg} at character {exc.pos})") from None
+        return v
+
     @field_validator("watchlist", mode="before")
     @classmethod
     def _split_watchlist(cls, v):
@@ -238,43 +265,169 @@ def masked_report(settings: Settings) -> list[tuple[str, str]]:
     return out
 
 
-_SCHEDULE_RE = re.compile(r"^(off|every \d+(\.\d+)?[smh])$")
+# ---- validation: one list of checks, run by check-config, `jobs run`/`up`/`once`/`post` and the
+# dashboard alike. A new setting's rule is one more function decorated with @settings_check
+# (it returns its problems in plain words); load_settings names every problem at once.
+SettingsCheck = Callable[["Settings"], list[str]]
+CHECKS: list[SettingsCheck] = []
+
+
+def settings_check(fn: SettingsCheck) -> SettingsCheck:
+    """Add ``fn`` to the checks every entry point runs."""
+    CHECKS.append(fn)
+    return fn
 
 
 def check_settings(settings: Settings) -> list[str]:
     """Every problem with the settings, in plain words. Empty when all is well."""
     problems: list[str] = []
+    for check in CHECKS:
+        try:
+            problems.extend(check(settings))
+        except Exception as exc:  # one broken check must not hide the others' findings
+            problems.append(f"{check.__name__} could not run: {type(exc).__name__}")
+    return problems
+
+
+def load_settings(**overrides) -> tuple[Settings | None, list[str]]:
+    """``(settings, problems)`` from the environment and ``.env``; settings is None when a value
+    could not be read at all. Every unreadable value (a JSON list that does not parse, a number
+    that is a word) is named with its variable, then the rest is read with that one at its
+    default so the remaining checks still run: all problems come back in one list."""
+    problems: list[str] = []
+    fallback: dict = {}
+    fields = Settings.model_fields
+    settings = None
+    for _ in range(len(fields) + 1):
+        try:
+            settings = Settings(**{**overrides, **fallback})
+            break
+        except SettingsError as exc:
+            m = re.search(r'field "(\w+)"', str(exc))
+            name = m.group(1) if m else None
+            if name not in fields or name in fallback:
+                problems.append(f"the settings could not be read: {str(exc)[:200]}")
+                return None, problems
+            cause = exc.__cause__
+            why = f"not valid JSON ({cause})" if cause else "could not be parsed"
+            problems.append(f"{env_name(name)}: {why}")
+            fallback[name] = fields[name].get_default(call_default_factory=True)
+        except ValidationError as exc:
+            new = False
+            for err in exc.errors():
+                name = str(err.get("loc", ("?",))[0])
+                if name in fields and name not in fallback:
+                    problems.append(f"{env_name(name)}: {str(err.get('msg', 'invalid')).removeprefix('Value error, ')}")
+                    fallback[name] = fields[name].get_default(call_default_factory=True)
+                    new = True
+            if not new:
+                problems.append("the settings could not be read")
+                return None, problems
+    if settings is None:
+        return None, problems
+    problems.extend(check_settings(settings))
+    return (None if fallback else settings), problems
+
+
+def env_name(field: str) -> str:
+    return f"SIGNALDESK_{field.upper()}"
+
+
+@settings_check
+def _port(settings: Settings) -> list[str]:
     if not 1 <= settings.dashboard_port <= 65535:
-        problems.append(f"dashboard_port {settings.dashboard_port} is out of range: use 1-65535.")
+        return [f"dashboard_port {settings.dashboard_port} is out of range: use 1-65535."]
+    return []
+
+
+@settings_check
+def webhook_problems(settings: Settings) -> list[str]:
+    """Also run by the publisher before every send (``core.publish.deliver.transport_for``)."""
+    problems = []
     if settings.discord_webhook_url is not None:
         url = settings.discord_webhook_url.get_secret_value()
-        if not WEBHOOK_RE.match(url):
+        if not (WEBHOOK_RE.match(url) or LOOPBACK_WEBHOOK_RE.match(url)):
             problems.append(
                 "discord_webhook_url is not a Discord webhook URL: expected "
                 "https://discord.com/api/webhooks/<id>/<token>."
             )
     if settings.discord_bot_token is not None and settings.discord_channel_id is None:
         problems.append("discord_bot_token is set but discord_channel_id is not: the bot needs a channel.")
-    for sym in settings.watchlist:
-        if not re.fullmatch(r"[A-Z0-9.\-^=]{1,12}", sym):
-            problems.append(f"watchlist symbol {sym!r} does not look like a ticker.")
+    return problems
+
+
+@settings_check
+def _watchlist(settings: Settings) -> list[str]:
+    return [f"watchlist symbol {sym!r} does not look like a ticker." for sym in settings.watchlist
+            if not re.fullmatch(r"[A-Z0-9.\-^=]{1,12}", sym)]
+
+
+@settings_check
+def _time_zone(settings: Settings) -> list[str]:
+    try:
+        ZoneInfo(settings.market_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return [f"market_timezone {settings.market_timezone!r} is not a known time zone "
+                "(use an IANA name such as America/New_York)."]
+    return []
+
+
+@settings_check
+def _schedules(settings: Settings) -> list[str]:
+    """The runner's own parser (jobs.schedule), so check-config and the runner cannot disagree."""
+    from jobs.schedule import ScheduleError, parse_schedule
+
+    try:
+        ZoneInfo(settings.market_timezone)
+        tz = settings.market_timezone
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = "UTC"  # named by _time_zone; still check the fields themselves
+    problems = []
     for name in type(settings).model_fields:
         if name.startswith("schedule_"):
-            value = getattr(settings, name).strip()
-            if not _SCHEDULE_RE.match(value) and len(value.split()) != 5:
-                problems.append(
-                    f"{name} {value!r} is not a schedule: use 'off', 'every 10m' or a 5-field cron line."
-                )
+            try:
+                parse_schedule(getattr(settings, name), tz)
+            except ScheduleError as exc:
+                problems.append(f"{name} is not a schedule: {exc} (use 'off', 'every 10m' or a "
+                                "5-field cron line).")
+    return problems
+
+
+@settings_check
+def _reddit_and_lead_alerts(settings: Settings) -> list[str]:
+    """Reddit's API needs both halves of its credentials; alerts go to a Discord webhook."""
+    problems = []
     if (settings.reddit_client_id is None) != (settings.reddit_client_secret is None):
         problems.append("set both reddit_client_id and reddit_client_secret (or neither: RSS is used).")
-    if settings.lead_alert_webhook_url is not None and not WEBHOOK_RE.match(
-            settings.lead_alert_webhook_url.get_secret_value()):
-        problems.append("lead_alert_webhook_url is not a Discord webhook URL.")
-    problems.extend(_check_writable(settings.data_dir, "data_dir"))
-    from core.vendors.catalog import provider_problems  # issue #16: chains need their keys
-
-    problems.extend(provider_problems(settings))
+    if settings.lead_alert_webhook_url is not None:
+        url = settings.lead_alert_webhook_url.get_secret_value()
+        if not (WEBHOOK_RE.match(url) or LOOPBACK_WEBHOOK_RE.match(url)):
+            problems.append("lead_alert_webhook_url is not a Discord webhook URL: expected "
+                            "https://discord.com/api/webhooks/<id>/<token>.")
     return problems
+
+
+@settings_check
+def _providers(settings: Settings) -> list[str]:
+    """Provider chains need their keys, each provider in the chain of its kind (issue #16)."""
+    from core.vendors.catalog import provider_problems
+
+    return provider_problems(settings)
+
+
+@settings_check
+def _deadlines(settings: Settings) -> list[str]:
+    if settings.job_deadline_s <= settings.http_deadline_s:
+        return [f"job_deadline_s {settings.job_deadline_s:g} is not above http_deadline_s "
+                f"{settings.http_deadline_s:g}: one hung feed would end the job and lose the other "
+                "feeds' items; raise job_deadline_s (or lower http_deadline_s)."]
+    return []
+
+
+@settings_check
+def data_dir_problems(settings: Settings) -> list[str]:
+    """Every command needs this one: a data folder that is a file or read-only."""
+    return _check_writable(settings.data_dir, "data_dir")
 
 
 def _check_writable(path: Path, label: str) -> list[str]:

@@ -1,7 +1,9 @@
 """Exports: every dataset leaves as CSV or Parquet, atomically, readable by any engine.
 
-Atomic means: written under a hidden temporary name in the target folder, fsynced, then
-renamed; a crash or a full disk never leaves a half file under the final name. Large Parquet
+Atomic means: written under a hidden temporary name in the target folder, fsynced, then put in
+place by one atomic step (``core.atomic_files``: a rename over an old file, an exchange with an
+old folder); a crash or a full disk never leaves a half file, or no file, under the final name,
+and a killed export's leftovers are restored or removed, and reported, by the next one. Large Parquet
 exports are hive-partitioned by day (``dt=YYYY-MM-DD/part-0.parquet``) with ``_manifest.json``;
 single files get a ``<name>.manifest.json`` beside them. CSV has a header, ISO-8601 UTC
 timestamps (``...Z``) and lists as JSON arrays.
@@ -10,15 +12,15 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 
+from core.atomic_files import fsync_dir, fsync_file, new_tmp, publish, recover
+from core.import_checks import ImportProblem, clean_rows, conform
 from core.models import utcnow
 from core.store import Store
 from core.store import exports as q
@@ -28,7 +30,6 @@ log = logging.getLogger(__name__)
 FORMATS = ("csv", "parquet")
 PARTITION_ROWS = 250_000  # "auto" partitions Parquet exports from this many rows
 CSV_TIME = "%Y-%m-%dT%H:%M:%S%.6fZ"
-TMP_MARK = ".tmp-"
 CSV_SLICE_ROWS = 20_000
 
 
@@ -44,6 +45,7 @@ class ExportResult:
     rows: int
     partitions: int = 0
     manifest: dict = field(default_factory=dict)
+    recovered: list[str] = field(default_factory=list)  # leftovers of a killed export, handled
 
 
 # ------------------------------------------------------------------ encoding
@@ -91,6 +93,11 @@ def read_export(path: str | Path, schema: dict[str, pl.DataType] | None = None) 
         return restore_types(frame, schema) if schema else frame
     else:
         frame = pl.read_parquet(path)
+    return read_export_frame(frame, schema)
+
+
+def read_export_frame(frame: pl.DataFrame, schema: dict[str, pl.DataType] | None) -> pl.DataFrame:
+    """An export's frame in the store's columns (missing ones as nulls)."""
     if not schema:
         return frame
     # an export from before a migration added columns (e.g. 060: job_runs.pid, .attempts)
@@ -100,20 +107,7 @@ def read_export(path: str | Path, schema: dict[str, pl.DataType] | None = None) 
 
 
 # ------------------------------------------------------------------ atomic files
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
-
-
-def _check_target(out: Path, overwrite: bool) -> None:
+def _check_target(out: Path, overwrite: bool) -> list[str]:
     parent = out.parent
     if not parent.exists():
         try:
@@ -122,31 +116,22 @@ def _check_target(out: Path, overwrite: bool) -> None:
             raise ExportError(f"cannot create the folder {parent}: {exc.strerror}") from exc
     if not parent.is_dir():
         raise ExportError(f"{parent} is not a folder")
+    notes = recover(out)  # a killed export's leftovers: restored or removed, and reported
     if out.exists() and not overwrite:
-        raise ExportError(f"{out} already exists; pass --overwrite to replace it")
-    for stale in parent.glob(f".{out.name}{TMP_MARK}*"):  # left by a killed export
-        shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+        raise ExportError(f"{out} already exists; pass --overwrite to replace it"
+                          + (f" ({'; '.join(notes)})" if notes else ""))
+    return notes
 
 
-def _publish(tmp: Path, out: Path) -> None:
-    """Move the finished temporary file or folder to its final name (replacing an old one)."""
-    if out.exists():
-        old = out.parent / f".{out.name}{TMP_MARK}old-{uuid.uuid4().hex[:8]}"
-        os.rename(out, old)
-        os.rename(tmp, out)
-        shutil.rmtree(old) if old.is_dir() else old.unlink()
-    else:
-        os.rename(tmp, out)
-    _fsync_dir(out.parent)
-
-
-def _write_atomically(out: Path, overwrite: bool, write) -> None:
-    """``write(tmp_path)`` produces the file or folder; only a complete one gets ``out``'s name."""
-    _check_target(out, overwrite)
-    tmp = out.parent / f".{out.name}{TMP_MARK}{uuid.uuid4().hex[:8]}"
+def _write_atomically(out: Path, overwrite: bool, write) -> list[str]:
+    """``write(tmp_path)`` produces the file or folder; only a complete one gets ``out``'s name
+    (``core.atomic_files.publish``). Returns notes on leftovers of an earlier killed export."""
+    notes = _check_target(out, overwrite)
+    tmp = new_tmp(out)
     try:
         write(tmp)
-        _publish(tmp, out)
+        publish(tmp, out)
+        return notes
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
         reason = "the disk is full" if exc.errno == 28 else (
@@ -179,7 +164,7 @@ def _write_single(frame: pl.DataFrame, fmt: str, manifest: dict):
                     to_csv_frame(frame).write_csv(f)
         else:
             frame.write_parquet(tmp)
-        _fsync_file(tmp)
+        fsync_file(tmp)
     return write
 
 
@@ -192,11 +177,11 @@ def _write_partitioned(frame: pl.DataFrame, time_column: str, manifest: dict):
             folder = tmp / f"dt={day}"
             folder.mkdir()
             part.drop("dt").write_parquet(folder / "part-0.parquet")
-            _fsync_file(folder / "part-0.parquet")
-            _fsync_dir(folder)
+            fsync_file(folder / "part-0.parquet")
+            fsync_dir(folder)
         (tmp / "_manifest.json").write_text(json.dumps(manifest, indent=2))
-        _fsync_file(tmp / "_manifest.json")
-        _fsync_dir(tmp)
+        fsync_file(tmp / "_manifest.json")
+        fsync_dir(tmp)
     return write
 
 
@@ -215,15 +200,15 @@ def export_dataset(store: Store, name: str, fmt: str, out: str | Path, *,
     if split:
         parts = frame.get_column(ds.time_column).dt.date().n_unique() if frame.height else 0
         manifest = manifest_for(name, frame, fmt, parts)
-        _write_atomically(out, overwrite, _write_partitioned(frame, ds.time_column, manifest))
+        notes = _write_atomically(out, overwrite, _write_partitioned(frame, ds.time_column, manifest))
     else:
         manifest = manifest_for(name, frame, fmt, 0)
-        _write_atomically(out, overwrite, _write_single(frame, fmt, manifest))
+        notes = _write_atomically(out, overwrite, _write_single(frame, fmt, manifest))
         side = out.with_name(out.name + ".manifest.json")
-        _write_atomically(side, True, lambda tmp: (tmp.write_text(json.dumps(manifest, indent=2)),
-                                                   _fsync_file(tmp)))
+        notes += _write_atomically(side, True, lambda tmp: (tmp.write_text(json.dumps(manifest, indent=2)),
+                                                            fsync_file(tmp)))
     log.info("exported", extra={"dataset": name, "rows": frame.height, "path": str(out), "format": fmt})
-    return ExportResult(name, out, fmt, frame.height, manifest["partitions"], manifest)
+    return ExportResult(name, out, fmt, frame.height, manifest["partitions"], manifest, notes)
 
 
 def export_bytes(store: Store, name: str, fmt: str, *, since: date | None = None,
@@ -243,9 +228,25 @@ def export_bytes(store: Store, name: str, fmt: str, *, since: date | None = None
 def import_export(store: Store, name: str, path: str | Path) -> dict:
     """Restore an export into the store (e.g. on a new machine); rows already there are skipped."""
     schema = dict(q.empty_frame(store, name).schema)
-    frame = read_export(path, schema)
+    path = Path(path)
+    try:
+        if path.suffix == ".csv" and not path.is_dir():
+            raw = read_export(path, schema)  # CSV text cast back to the store's types
+        else:
+            raw = conform(read_export(path), schema, name)
+        missing = [k for k in q.dataset(name).key if k not in raw.columns]
+        if missing:
+            raise ImportProblem(f"{path.name} has no {', '.join(missing)} column: it is not a {name} export")
+        frame = read_export_frame(raw, schema)
+    except ImportProblem as exc:
+        raise ExportError(str(exc)) from None
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise ExportError(f"{path.name} is not a readable {name} export: {first}") from None
+    frame, rejected = clean_rows(frame)  # imported rows are outside input: checked like fetched ones
     new = q.import_rows(store, name, frame)
-    return {"dataset": name, "read": frame.height, "new": new, "duplicate": frame.height - new}
+    return {"dataset": name, "read": raw.height, "new": new, "duplicate": frame.height - new,
+            "rejected": sum(rejected.values()), "reasons": rejected}
 
 
 def rolling_daily_export(store: Store, settings, day: date | None = None) -> dict:

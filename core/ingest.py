@@ -23,6 +23,7 @@ from core.aio import run_sync
 from core.dedup import cluster_id, item_id
 from core.leads import KeywordMatcher
 from core.models import LEAD_ROW_SCHEMA, NEWS_SCHEMA, NewsItem, SocialPost, SourceCounts, utcnow
+from core.redact import mask_url
 from core.sources.feeds import FeedResult, quick_keys, summarise_reasons
 from core.sources.registry import parse_document, source_for
 from core.store import Store
@@ -296,15 +297,17 @@ def ingest_leads(store: Store, settings, feeds: list | None = None) -> SourceCou
 
 
 def _feed_rows(store: Store, kind: str, feeds: list | None) -> list[dict]:
-    if feeds is None:
-        return list_feeds(store, kind, enabled_only=True).to_dicts()
+    if feeds is None:  # a name goes into reasons and logs: never a key, even in an old store
+        return [{**r, "name": mask_url(r["name"]) if "://" in (r["name"] or "") else r["name"] or mask_url(r["url"])}
+                for r in list_feeds(store, kind, enabled_only=True).to_dicts()]
     out = []
     for f in feeds:
         if isinstance(f, str):
-            out.append({"url": f, "name": f, "platform": None})
+            out.append({"url": f, "name": mask_url(f), "platform": None})
         else:
             f = dict(f)
-            out.append({"url": f["url"], "name": f.get("name") or f["url"], "platform": f.get("platform")})
+            out.append({"url": f["url"], "name": mask_url(f.get("name") or f["url"]),
+                        "platform": f.get("platform")})
     return out
 
 

@@ -3,6 +3,8 @@
 ``run_id`` is carried by a context variable, so every line written inside a job run names it;
 ``trace_id`` / ``span_id`` are those of the current OpenTelemetry span (``core.tracing``), so a
 log line can be found from the Jobs page's waterfall and the other way round.
+Every message, extra field and traceback goes through ``core.redact`` on its way out, so no
+caller can log a key by mistake.
 """
 from __future__ import annotations
 
@@ -15,13 +17,16 @@ from datetime import UTC, datetime
 
 from opentelemetry import trace
 
+from core.redact import mask_any, mask_text
+
 run_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("run_id", default=None)
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
 
 
 def _extras(record: logging.LogRecord) -> dict:
-    return {k: v for k, v in record.__dict__.items() if k not in _STANDARD and not k.startswith("_")}
+    """Extra fields, with every string masked (a URL or key can arrive in any of them)."""
+    return {k: mask_any(v) for k, v in record.__dict__.items() if k not in _STANDARD and not k.startswith("_")}
 
 
 class JsonFormatter(logging.Formatter):
@@ -30,7 +35,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": mask_text(record.getMessage()),
         }
         rid = getattr(record, "run_id", None) or run_id_var.get()
         if rid:
@@ -41,7 +46,7 @@ class JsonFormatter(logging.Formatter):
             out["span_id"] = format(ctx.span_id, "016x")
         out.update({k: v for k, v in _extras(record).items() if k != "run_id"})
         if record.exc_info:
-            out["exc"] = self.formatException(record.exc_info)
+            out["exc"] = mask_text(self.formatException(record.exc_info))
         return json.dumps(out, default=str, ensure_ascii=False)
 
 
@@ -50,13 +55,13 @@ class TextFormatter(logging.Formatter):
         t = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")  # noqa: DTZ006 - the reader's clock
         rid = run_id_var.get()
         extras = " ".join(f"{k}={v}" for k, v in _extras(record).items())
-        line = f"{t} {record.levelname:<7} {record.name}: {record.getMessage()}"
+        line = f"{t} {record.levelname:<7} {record.name}: {mask_text(record.getMessage())}"
         if rid:
             line += f" [run {rid}]"
         if extras:
             line += f"  {extras}"
         if record.exc_info:
-            line += "\n" + self.formatException(record.exc_info)
+            line += "\n" + mask_text(self.formatException(record.exc_info))
         return line
 
 

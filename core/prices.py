@@ -224,10 +224,11 @@ def _symbol_from_name(path: Path) -> tuple[str | None, str | None]:
 
 
 def read_price_file(path: Path, symbol: str | None = None, interval: str | None = None,
-                    provider: str | None = None) -> ChartData:
+                    provider: str | None = None, text: str | None = None) -> ChartData:
     """A chart body, a vendor's recorded answer (by ``provider`` or by shape), a recorded
-    exchange of either, or a yfinance CSV -> ChartData (ChartError on junk)."""
-    text = path.read_text(encoding="utf-8-sig")
+    exchange of either, or a yfinance CSV -> ChartData (ChartError on junk). ``text``: the
+    file's content when the caller has already read it (capped)."""
+    text = path.read_text(encoding="utf-8-sig") if text is None else text
     if path.suffix.lower() == ".csv":
         name_symbol, name_interval = _symbol_from_name(path)
         symbol = symbol or name_symbol
@@ -274,11 +275,14 @@ def replay_price_file(store: Store, path: str | Path, symbol: str | None = None,
     path = Path(path)
     out = {"file": str(path), "kind": "prices", "status": "error", "fetched": 0, "new": 0,
            "duplicate": 0, "rejected": 0, "reason": ""}
+    from core.local_file import LocalFileError, read_capped
+
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            out["reason"] = f"file too large ({path.stat().st_size} bytes, limit {MAX_FILE_BYTES})"
-            return out
-        data = read_price_file(path, symbol.upper() if symbol else None, interval, provider)
+        text = read_capped(path, MAX_FILE_BYTES).decode("utf-8-sig")
+        data = read_price_file(path, symbol.upper() if symbol else None, interval, provider, text)
+    except LocalFileError as exc:
+        out["reason"] = str(exc)
+        return out
     except ChartError as exc:
         out["reason"] = str(exc)
         return out

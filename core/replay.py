@@ -3,7 +3,9 @@
 Each file is one document; news and leads go through ``core.ingest.ingest_documents`` (the
 exact code the live poller runs after fetching), prices through the price adapter's own
 ``core.prices.replay_price_file``. Every file yields one JSON-able dict, even when it is
-garbage; only an internal failure (a bug, the store unavailable) raises.
+garbage; only an internal failure (a bug, the store unavailable) raises. Files are read through
+``core.local_file.read_capped``: the cap counts bytes read, not what ``stat`` says, and only
+regular files or stdin (``-``) are read.
 """
 from __future__ import annotations
 
@@ -11,12 +13,14 @@ import logging
 from pathlib import Path
 
 from core.ingest import Document, ingest_documents
+from core.local_file import STDIN_NAMES, LocalFileError, read_capped
 from core.store import Store
 
 log = logging.getLogger(__name__)
 
 REPLAY_KINDS = ("news", "leads", "prices")
 MAX_FILE_BYTES = 50_000_000
+READ_DEADLINE_S = 30.0  # stdin (a pipe) that sends no end by then is given up
 
 
 def _result(path, kind, status, fetched=0, new=0, duplicate=0, rejected=0, reason="") -> dict:
@@ -35,12 +39,9 @@ def replay_file(store: Store, settings, kind: str, path: str | Path, provider: s
     if kind == "prices":
         return _replay_prices(store, path, provider, symbol)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return _result(path, kind, "error", reason=f"file too large ({size} bytes)")
-        body = path.read_bytes()
-    except OSError as exc:
-        return _result(path, kind, "error", reason=f"cannot read the file: {exc.strerror or exc}")
+        body = read_capped(path, MAX_FILE_BYTES, READ_DEADLINE_S)
+    except LocalFileError as exc:
+        return _result(path, kind, "error", reason=str(exc))
     adapter = None
     if provider:
         from core.sources.registry import SOURCES
@@ -48,7 +49,8 @@ def replay_file(store: Store, settings, kind: str, path: str | Path, provider: s
         adapter = provider if provider in SOURCES else f"{provider}_news"
         if adapter not in SOURCES:
             return _result(path, kind, "error", reason=f"unknown provider {provider!r} for {kind}")
-    report = ingest_documents(store, settings, kind, [Document(source=path.stem, body=body, adapter=adapter)])
+    source = "stdin" if str(path) in STDIN_NAMES else path.stem
+    report = ingest_documents(store, settings, kind, [Document(source=source, body=body, adapter=adapter)])
     outcome = report.documents[0]
     c = outcome.counts
     # In this report every entry is accounted for: rejected also holds the lead posts that

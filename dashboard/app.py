@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
     sys.path.insert(0, str(ROOT))
 
-from dashboard import components, data  # noqa: E402
+from dashboard import components, data, exposure  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PAGES = [  # (file, title, icon); pages whose file is missing are simply not listed
@@ -36,7 +36,7 @@ PAGES = [  # (file, title, icon); pages whose file is missing are simply not lis
 
 st.set_page_config(page_title="signaldesk", page_icon=":material/radar:", layout="wide")
 
-if not components.password_gate():
+if not exposure.allowed(components.password_configured()) or not components.password_gate():
     st.stop()
 
 pages = [st.Page(f, title=t, icon=i, default=(n == 0))

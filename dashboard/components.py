@@ -27,6 +27,10 @@ def _configured_password() -> str | None:
     return str(value) if value else None
 
 
+def password_configured() -> bool:
+    return _configured_password() is not None
+
+
 def lockout_seconds(failures: int) -> float:
     """Refusal window after ``failures`` wrong passwords: 0 for the first few, then doubling."""
     if failures < MAX_FREE_TRIES:

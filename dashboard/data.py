@@ -334,8 +334,13 @@ def _digest_preview(path: str, now: datetime) -> list[dict]:
 def _inputs(path: str) -> dict:
     from core.store import feeds
 
+    from core.redact import mask_url
+
+    listed = feeds.list_feeds(store())
+    shown = listed.with_columns(pl.col(c).map_elements(mask_url, return_dtype=pl.String)
+                                for c in ("url", "name"))
     return {"watchlist": feeds.list_watchlist(store(), enabled_only=False),
-            "feeds": feeds.list_feeds(store())}
+            "feeds": listed, "feeds_shown": shown}
 
 
 def inputs() -> dict:

@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     setup_logging(args.log_level)
+    refusal = settings_gate(args.command)
+    if refusal is not None:
+        return refusal
     try:
         return int(args.func(args) or 0)
     except ValidationError as exc:  # a bad SIGNALDESK_* setting: name it, never echo its value
@@ -42,6 +45,28 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreBusy, RegistryError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+
+
+# Commands that start services or send to Discord: any problem check-config names stops them.
+STRICT = {"run", "up", "post", "bot"}
+
+
+def settings_gate(command: str) -> int | None:
+    """Exit status when ``command`` must not run with these settings, after naming every
+    problem on stderr (one line each, never a value); None when it may run."""
+    from core.config import data_dir_problems, load_settings
+
+    if command == "check-config":
+        return None  # it reports everything itself
+    settings, problems = load_settings()
+    fatal = problems if settings is None or command in STRICT else data_dir_problems(settings)
+    if not fatal:
+        return None
+    print(f"signaldesk cannot run '{command}'; fix these settings (see .env.example):", file=sys.stderr)
+    for p in fatal:
+        print(f"  - {p}", file=sys.stderr)
+    print("Run `python -m jobs check-config` to see every setting.", file=sys.stderr)
+    return 2 if command in STRICT else 1
 
 
 def _settings_problems(exc) -> str:

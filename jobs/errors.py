@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Any
 
 from core.models import RunStatus
+from core.redact import mask_text
 
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>]+", re.I)
 _UUID = re.compile(r"\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b", re.I)
@@ -22,9 +23,6 @@ _HEX = re.compile(r"\b(?:0x[0-9a-f]+|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6
 _NUM = re.compile(r"[-+]?\d+(?:[.,:]\d+)*")
 _SPACE = re.compile(r"\s+")
 # secrets that can hide in messages: Discord webhook tokens, bearer tokens, key=value secrets
-_WEBHOOK = re.compile(r"(discord(?:app)?\.com/api(?:/v\d+)?/webhooks/\d+/)[\w-]+", re.I)
-_KEYVAL = re.compile(r"((?:token|secret|password|passwd|api[_-]?key|apikey|key|sig|signature)=)[^&\s'\"]+", re.I)
-_BEARER = re.compile(r"((?:bearer|bot)\s+)[\w.\-]{16,}", re.I)
 
 MAX_ERROR_CHARS = 2000
 
@@ -61,9 +59,7 @@ def redact(text: str, secrets: list[str] | None = None) -> str:
     for secret in secrets or []:
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
-    text = _WEBHOOK.sub(r"\1***", text)
-    text = _KEYVAL.sub(r"\1***", text)
-    return _BEARER.sub(r"\1***", text)
+    return mask_text(text)
 
 
 def settings_secrets(settings) -> list[str]:

@@ -27,6 +27,7 @@ from typing import Any
 from core import tracing
 from core.log import bound_run_id
 from core.models import RunStatus, utcnow
+from core.redact import mask_any
 from core.resilience import SourceHealth, backoff_delay, pause_reason
 from core.source_health import outcome_update, pause_gate
 from core.store import Store, job_runs, trace_spans
@@ -204,7 +205,7 @@ class JobExecutor:
                                                                      job_source(spec.name)),
                                       attempts=attempt + 1), False
             if box.exc is None:
-                counts = errors.to_counts(box.result)
+                counts = mask_any(errors.to_counts(box.result))  # stored, logged and printed
                 status = errors.status_for(counts)
                 problem = errors.problem_summary(counts, status)
                 problem = errors.redact(problem, self._secrets) if problem else None

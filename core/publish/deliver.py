@@ -177,6 +177,11 @@ class BotTransport(Transport):
 def transport_for(settings) -> Transport | None:
     timeout = settings.discord_send_timeout_s
     if settings.discord_webhook_url is not None:
+        from core.config import webhook_problems
+
+        problems = [p for p in webhook_problems(settings) if p.startswith("discord_webhook_url")]  # check-config's check
+        if problems:
+            raise DeliveryError("bad_config", problems[0])
         return WebhookTransport(settings.discord_webhook_url.get_secret_value(), timeout)
     if settings.discord_bot_token is not None:
         if settings.discord_channel_id is None:

@@ -1,9 +1,14 @@
 """Make scraped text safe and short enough for Discord.
 
 Leads and news are written by strangers. Before any of it reaches a message it is cleaned
-(invisible and direction-changing characters removed), markdown-escaped with discord.py's own
-``escape_markdown`` so ``**`` or ``[x](y)`` show literally, and every mention form is broken with
-a zero-width space so ``@everyone`` or ``<@123>`` can never ping (``allowed_mentions`` stays
+(invisible and direction-changing characters removed), then *every* ASCII character that
+Discord's markdown (or the dashboard preview's CommonMark) could read as syntax gets a backslash:
+masked links, ``<https://...>`` and bare-URL autolinks (``:`` is escaped, so ``https\\://`` is
+no link), headings, ``-#`` subtext, lists, block quotes, code, spoilers, emphasis, ``<t:...>``
+timestamps, custom emoji, ``$...$`` maths. Escaping is per character, not per construct, so no
+construct can be missed, and a backslash before ASCII punctuation renders as that character in
+both renderers, so the visible text stays equal to the input. Every ``@`` is followed by a
+zero-width space so ``@everyone`` or ``<@123>`` can never ping (``allowed_mentions`` stays
 ``{"parse": []}`` as a second lock). Lengths are measured in UTF-16 code units, which is never
 less than the code-point count, so a text that fits here also fits Discord's limits.
 """
@@ -11,8 +16,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-from discord.utils import escape_markdown, escape_mentions
 
 ZWSP = "\u200b"
 ELLIPSIS = "…"
@@ -24,10 +27,12 @@ _INVISIBLE = re.compile(
 )
 # Control characters other than newline and tab.
 _CONTROL = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f]")
-# Any mention-like syntax: <@123>, <@!123>, <@&456>, <#1>, </cmd:1>, <t:...> is harmless but
-# cheap to neutralise too, plus bare @everyone / @here / @anything.
-_ANGLE_MENTION = re.compile(r"<([@#/:])")
-_AT = re.compile(r"@(?!\u200b)")
+# ASCII punctuation that neither renderer gives a meaning: left as is (keeps texts short).
+INERT = frozenset(",;'\"?%{}")
+# Every other ASCII punctuation character is escaped, wherever it stands.
+SPECIAL = frozenset("!#$&()*+-./:<=>@[\\]^_`|~")
+_SPECIAL_RE = re.compile("[" + re.escape("".join(sorted(SPECIAL))) + "]")
+_AT = re.compile("@(?!\u200b)")
 
 
 def dlen(text: str) -> int:
@@ -48,11 +53,14 @@ def clean(text: object) -> str:
     return s.strip()
 
 
+def escape_markdown(text: str) -> str:
+    """A backslash before every markdown-special ASCII character: it shows literally."""
+    return _SPECIAL_RE.sub(lambda m: "\\" + m.group(0), text)
+
+
 def neutralise_mentions(text: str) -> str:
-    """Break every mention form so Discord renders it as text."""
-    s = escape_mentions(text)
-    s = _ANGLE_MENTION.sub(lambda m: "<" + ZWSP + m.group(1), s)
-    return _AT.sub("@" + ZWSP, s)
+    """A zero-width space after every ``@``: no mention form can ping."""
+    return _AT.sub("@" + ZWSP, text)
 
 
 def safe(text: object) -> str:

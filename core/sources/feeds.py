@@ -21,7 +21,7 @@ from typing import Literal
 import feedparser
 
 from core.models import NewsItem, SocialPost
-from core.sources.text import AUTHOR_MAX, SUMMARY_MAX, TITLE_MAX, clean_url, plain_text
+from core.sources.text import AUTHOR_MAX, SUMMARY_MAX, TITLE_MAX, clean_url, plain_text, to_text
 
 Kind = Literal["news", "leads"]
 
@@ -85,15 +85,19 @@ def parse_feed(body: bytes, headers: dict | None, *, source: str, kind: Kind,
         return result
     platform = platform or detect_platform(parsed)
     base = clean_url((parsed.get("feed") or {}).get("link")) or clean_url(headers.get("content-location"))
+    removed: list[str] = []  # text taken out of kept entries (besides markup): never "ok"
     for entry in entries:
         try:
-            item, why = _entry_to_model(entry, source=source, kind=kind, platform=platform, base=base)
+            item, why = _entry_to_model(entry, source=source, kind=kind, platform=platform, base=base,
+                                        removed=removed)
         except Exception as exc:  # one odd entry must not lose the others
             item, why = None, f"entry could not be read: {type(exc).__name__}"
         if item is None:
             result.rejected.append(why)
         else:
             result.items.append(item)
+    if removed:
+        result.problems.append(f"text removed from entries: {summarise_reasons(removed)}")
     if not result.items:
         result.error = f"no usable entries: {summarise_reasons(result.rejected)}"
     return result
@@ -179,12 +183,23 @@ def detect_platform(parsed) -> str:
 _SUBREDDIT_RE = re.compile(r"reddit\.com/r/([A-Za-z0-9_]+)", re.IGNORECASE)
 
 
-def _entry_to_model(entry, *, source: str, kind: Kind, platform: str, base: str = ""):
-    title = plain_text(entry.get("title"), TITLE_MAX)
-    summary_raw = entry.get("summary")
+def _markup(detail) -> bool:
+    """Whether feedparser says a field is HTML; a field it calls text/plain holds no tags."""
+    return str((detail or {}).get("type") or "text/html").lower() != "text/plain"
+
+
+def _entry_to_model(entry, *, source: str, kind: Kind, platform: str, base: str = "",
+                    removed: list[str] | None = None):
+    removed = [] if removed is None else removed
+    title_t = to_text(entry.get("title"), TITLE_MAX, markup=_markup(entry.get("title_detail")))
+    summary_raw, summary_markup = entry.get("summary"), _markup(entry.get("summary_detail"))
     if not summary_raw and entry.get("content"):
         summary_raw = " ".join(c.get("value", "") for c in entry["content"][:3])
-    summary = plain_text(summary_raw, SUMMARY_MAX)
+        summary_markup = any(_markup(c) for c in entry["content"][:3])
+    summary_t = to_text(summary_raw, SUMMARY_MAX, markup=summary_markup)
+    title, summary = title_t.text, summary_t.text
+    removed.extend(f"title: {r}" for r in title_t.removed)
+    removed.extend(f"summary: {r}" for r in summary_t.removed)
     raw_link = str(entry.get("link") or "").strip()
     if raw_link and base and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", raw_link):
         raw_link = urljoin(base, raw_link)  # relative link: resolve against the feed's site
@@ -238,6 +253,29 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 _RSS1 = "{http://purl.org/rss/1.0/}"
 
 
+_TEXT_TAGS = {"title": TITLE_MAX, "description": SUMMARY_MAX, f"{_ATOM}title": TITLE_MAX,
+              f"{_ATOM}summary": SUMMARY_MAX, f"{_ATOM}content": SUMMARY_MAX,
+              f"{_RSS1}title": TITLE_MAX, f"{_RSS1}description": SUMMARY_MAX,
+              "{http://purl.org/rss/1.0/modules/content/}encoded": SUMMARY_MAX}
+
+
+_REMOVABLE_HINT = re.compile(r"(?:<|&lt;|&#0*60;|&#x0*3c;)\s*(?:script|style|noscript|template|iframe|object|"
+                             r"svg|head|title)", re.IGNORECASE)
+
+
+def _same_verdict_as_full_parse(entry) -> bool:
+    """False when the full parse would report this entry (no text at all, or text it would
+    cut or strip of script/style content): such a document must not take the fast path, or a
+    second replay of the same file would get another verdict than the first."""
+    texts = [(el.text or "", limit) for el in entry if el.tag in _TEXT_TAGS
+             for limit in (_TEXT_TAGS[el.tag],)]
+    if not any(t.strip() for t, _ in texts):
+        return False
+    # only text past its cap or holding a removable element can lose anything: parse just those
+    return not any(to_text(t, limit).removed for t, limit in texts
+                   if len(t) > limit or _REMOVABLE_HINT.search(t))
+
+
 def quick_keys(body: bytes) -> list[tuple[str, str | None]] | None:
     """(link, guid) of every entry of a *well-formed* feed, without feedparser; else None.
 
@@ -246,7 +284,8 @@ def quick_keys(body: bytes) -> list[tuple[str, str | None]] | None:
     keys go through the same ``clean_url``/``plain_text`` as ``parse_feed``; any entry the
     full parse might treat differently (no link and no id) makes the answer None, and a key
     that differs only means "unknown id", which sends the document through the full parse.
-    Malformed documents always get the full parse, so their problems are reported each time.
+    Malformed documents always get the full parse, so their problems are reported each time, and
+    so do documents with an entry the full parse would report (``_same_verdict_as_full_parse``).
     """
     if not body or len(body) > 20_000_000:
         return None
@@ -260,6 +299,8 @@ def quick_keys(body: bytes) -> list[tuple[str, str | None]] | None:
         return None
     keys = []
     for e in entries:
+        if not _same_verdict_as_full_parse(e):
+            return None
         link = guid = None
         if e.tag == f"{_ATOM}entry":
             for el in e.findall(f"{_ATOM}link"):

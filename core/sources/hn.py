@@ -34,7 +34,7 @@ def parse_search(body: bytes, *, source: str = "hn search") -> FeedResult:
         if not isinstance(hit, dict) or not str(hit.get("objectID", "")).isdigit():
             out.rejected.append("hit without a numeric objectID")
             continue
-        title = plain_text(hit.get("title") or hit.get("story_title"), TITLE_MAX)
+        title = plain_text(hit.get("title") or hit.get("story_title"), TITLE_MAX, markup=False)  # HN titles: plain
         if not title:
             out.rejected.append("hit without a title")
             continue

@@ -11,8 +11,8 @@ so the size cap stops reading at the cap instead of buffering a 50 MB answer fir
 
 ``fetch`` never raises for network or HTTP trouble: it returns a ``FetchResult`` whose
 ``error`` says in plain words what went wrong, and logs one line per failed fetch (logger
-``core.sources.http``) with the host, status and reason; URLs are logged without their query
-string, which is where API keys live.
+``core.sources.http``) with the host, status and reason; URLs are logged through ``safe_url``
+(``core.redact.mask_url``): user info, credential parameters and token-like parts become ``***``.
 """
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ from opentelemetry.trace import SpanKind
 from yarl import URL
 
 from core import tracing
+from core.redact import mask_url
+
 from core.config import Settings
 from core.sources.http_exchange import Outcome, exchange, scrub
 from core.sources.ratelimit import DEFAULT_HOST_LIMITS, Clock, HostRateLimiter, Sleep, backoff_delays
@@ -80,12 +82,36 @@ class MemoryValidatorCache:
 
 
 def safe_url(url: str) -> str:
-    """The URL without query string, fragment or user info: what may be logged."""
+    """What may be logged, stored or shown of a URL: ``core.redact.mask_url`` (credentials masked)."""
+    return mask_url(url)
+
+
+def authority(u: URL) -> str:
+    """``host`` or ``host:port`` (when the port is explicit): the unit a server's limit covers."""
+    host = (u.host or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{u.explicit_port}" if u.explicit_port else host
+
+
+def _private_host(host: str) -> bool:
+    """Loopback, private, link-local (169.254.x: cloud metadata), unique-local or unspecified."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
     try:
-        u = URL(url)
-        return str(u.with_query(None).with_fragment(None).with_user(None))
-    except (ValueError, TypeError):
-        return url.split("?", 1)[0].split("#", 1)[0]
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name: not resolved here (see docs/threat-model.md)
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_reserved
+
+
+def redirect_refusal(origin_host: str, target_host: str) -> str | None:
+    """Why a redirect from a feed on ``origin_host`` to ``target_host`` is not followed: a
+    public feed may not send us to this machine, the LAN or a link-local metadata service."""
+    if _private_host(target_host) and not _private_host(origin_host):
+        return f"to a private or link-local address ({target_host}) from a public feed"
+    return None
 
 
 def _request_attributes(url: str, method: str = "GET") -> dict:
@@ -284,7 +310,7 @@ class HttpClient:
                 # this URL has no attempt left: the host's limit holds all the same)
                 if out.retry_after is not None:
                     delay = out.retry_after
-                self.limiter.pause((URL(out.final_url or url).host or "").lower(), delay)
+                self.limiter.pause(authority(URL(out.final_url or url)), delay)
             if n >= self.max_attempts:
                 return Outcome(reason=_reason(p.last, n), **failed)
             if out.status == 429 and out.retry_after is not None and delay >= remaining:
@@ -320,7 +346,7 @@ class HttpClient:
         """
         current, seen = url, {url}
         for hops in range(self.max_redirects + 1):
-            host = (URL(current).host or "").lower()
+            host = authority(URL(current))  # limits and 429 pauses hold per host *and port*
             async with self._slot(host, end, p) as granted:
                 if hops == 0:
                     p.attempts += 1
@@ -334,6 +360,9 @@ class HttpClient:
             try:
                 nxt = str(URL(current).join(URL(out.location)))
                 _check_target(nxt, self.settings.offline)
+                refusal = redirect_refusal(URL(url).host or "", URL(nxt).host or "")
+                if refusal:
+                    raise _GiveUp(refusal)
             except (ValueError, TypeError):
                 return Outcome(reason="redirect to an invalid URL", status=out.status)
             except _GiveUp as exc:

@@ -8,11 +8,11 @@ Redirects are not followed here: the client follows them hop by hop through its 
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import dataclass, field
 
 import aiohttp
 
+from core.redact import mask_text
 from core.sources.ratelimit import parse_retry_after
 
 _CHUNK = 64 * 1024
@@ -109,12 +109,9 @@ def lower_headers(raw) -> dict[str, str]:
     return out
 
 
-_QUERY_RE = re.compile(r"\?[^\s'\"<>)]*")
-
-
 def scrub(text: str) -> str:
-    """Drop query strings from any URL inside an exception message."""
-    return _QUERY_RE.sub("?…", text)
+    """Credentials out of any URL or key=value inside an exception message."""
+    return mask_text(text)
 
 
 def mb(n: int) -> str:

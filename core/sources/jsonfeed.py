@@ -31,8 +31,10 @@ def parse_json_feed(body: bytes, *, source: str, kind: str, platform: str | None
         if not isinstance(it, dict):
             out.rejected.append("item is not an object")
             continue
-        title = plain_text(it.get("title"), TITLE_MAX)
-        text = plain_text(it.get("content_text") or it.get("summary") or it.get("content_html"), SUMMARY_MAX)
+        title = plain_text(it.get("title"), TITLE_MAX, markup=False)  # JSON Feed: titles are plain text
+        plain = it.get("content_text") or it.get("summary")
+        text = plain_text(plain, SUMMARY_MAX, markup=False) if plain else \
+            plain_text(it.get("content_html"), SUMMARY_MAX)
         link = clean_url(it.get("url") or it.get("external_url"))
         guid = plain_text(it.get("id"), 500) or None
         if not title and not text:

@@ -84,7 +84,9 @@ def window_wait(grants: deque[float], now: float, limit: int, per: float) -> flo
 
 
 class HostRateLimiter:
-    """Sliding-window request limits per host name; hosts without a limit are never held.
+    """Sliding-window request limits per host (``host`` or ``host:port``: the HTTP client keys
+    by authority, so a 429 from one port does not pause the others); hosts without a limit
+    are never held.
 
     Single event loop only: ``try_acquire`` checks and records in one step with no ``await``
     in between, so two tasks cannot take the same slot.
@@ -102,6 +104,14 @@ class HostRateLimiter:
         self._grants: dict[str, deque[float]] = {}
         self._paused: dict[str, float] = {}   # host -> clock time until which it is paused
 
+    def _limit(self, key: str) -> tuple[int, float] | None:
+        """The limit of ``host`` or ``host:port`` (a limit set for a host name covers its ports)."""
+        key = key.lower()
+        if key in self.limits:
+            return self.limits[key]
+        name = key[1:key.find("]")] if key.startswith("[") else key.rsplit(":", 1)[0] if key.count(":") == 1 else key
+        return self.limits.get(name)
+
     def pause(self, host: str, seconds: float) -> None:
         """Hold every request to ``host`` for ``seconds`` (it answered 429: the server's limit
         is per host, so the other URLs of that host wait too). A later pause never shortens
@@ -118,7 +128,7 @@ class HostRateLimiter:
     def wait_time(self, host: str) -> float:
         """Seconds until ``host`` has a free slot (0.0: now): its pause, then its window."""
         paused = self.paused_for(host)
-        limit = self.limits.get(host.lower())
+        limit = self._limit(host)
         if limit is None:
             return paused
         grants = self._grants.setdefault(host.lower(), deque())
@@ -129,7 +139,7 @@ class HostRateLimiter:
         now = self._clock()
         if self.paused_for(host) > 0:
             return None
-        limit = self.limits.get(host.lower())
+        limit = self._limit(host)
         if limit is None:
             return now
         grants = self._grants.setdefault(host.lower(), deque())

@@ -4,6 +4,7 @@ from __future__ import annotations
 import polars as pl
 
 from core.models import utcnow
+from core.redact import mask_url
 from core.store import Store, scalar
 
 
@@ -28,7 +29,7 @@ def add_feeds(store: Store, feeds: list[dict]) -> int:
         return 0
     now = utcnow()
     frame = pl.DataFrame([
-        {"url": f["url"], "kind": f["kind"], "name": f.get("name") or f["url"],
+        {"url": f["url"], "kind": f["kind"], "name": mask_url(f.get("name") or f["url"]),
          "platform": f.get("platform", "rss"), "enabled": f.get("enabled", True), "added_at": now}
         for f in feeds
     ])

@@ -3,6 +3,7 @@ import polars as pl
 import streamlit as st
 
 from core.config import check_settings, masked_report
+from core.redact import mask_url
 from dashboard import actions, components, data, forms, providers
 
 st.title("Settings")
@@ -50,17 +51,18 @@ if feeds.is_empty():
     components.empty_state("No feeds yet — add news feeds (RSS) and lead sources (e.g. "
                            "https://www.reddit.com/r/forhire/new/.rss) below.")
 else:
-    st.dataframe(feeds, hide_index=True, column_config={"url": st.column_config.LinkColumn("URL")})
+    # URLs are shown masked (keys in query strings, user info): the page never carries a secret
+    st.dataframe(inputs["feeds_shown"], hide_index=True)
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        url = st.selectbox("Feed", feeds["url"].to_list(), key="feed_pick")
+        url = st.selectbox("Feed", feeds["url"].to_list(), key="feed_pick", format_func=mask_url)
         enabled = feeds.filter(pl.col("url") == url)["enabled"][0]
         if st.button("Disable" if enabled else "Enable", key="feed_toggle"):
             actions.set_feed_enabled(url, not enabled)
-            components.flash(f"Feed {'disabled' if enabled else 'enabled'}: {url}")
+            components.flash(f"Feed {'disabled' if enabled else 'enabled'}: {mask_url(url)}")
             st.rerun()
         if st.button("Remove feed", key="feed_remove"):
             actions.remove_feed(url)
-            components.flash(f"Feed removed: {url}")
+            components.flash(f"Feed removed: {mask_url(url)}")
             st.rerun()
 
 with st.form("add_feed", clear_on_submit=True):
@@ -74,7 +76,7 @@ with st.form("add_feed", clear_on_submit=True):
         for problem in feed_problems:
             st.error(problem)
         if not feed_problems:
-            added = actions.add_feed(url.strip(), kind, name.strip() or url.strip(), platform)
+            added = actions.add_feed(url.strip(), kind, name.strip() or mask_url(url.strip()), platform)
             if added:
                 components.flash("Feed added")
                 st.rerun()

@@ -3,32 +3,28 @@ from __future__ import annotations
 
 import argparse
 
-from core.config import Settings, check_settings, masked_report
+from core.config import load_settings, masked_report
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "check-config",
         help="Print every setting with secrets masked and validate them.",
-        description="Print every setting (secrets masked) and validate it. Exits 1 naming "
-        "each problem in plain words; 0 when the configuration is usable.",
+        description="Print every setting (secrets masked) and validate it with the same checks "
+        "`run`, `up` and `post` refuse to start on. Exits 1 naming every problem at once "
+        "in plain words (values that cannot be read included); 0 when the configuration is usable.",
     )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = Settings()
-    except Exception as exc:  # pydantic ValidationError: say it plainly
-        print("The settings could not be read:")
-        for err in getattr(exc, "errors", lambda: [])() or [{"loc": ("?",), "msg": str(exc)}]:
-            name = ".".join(str(x) for x in err["loc"])
-            print(f"  - SIGNALDESK_{name.upper()}: {err['msg']}")
-        return 1
-    width = max(len(n) for n, _ in masked_report(settings))
-    for name, shown in masked_report(settings):
-        print(f"{name:<{width}}  {shown}")
-    problems = check_settings(settings)
+    settings, problems = load_settings()
+    if settings is not None:
+        width = max(len(n) for n, _ in masked_report(settings))
+        for name, shown in masked_report(settings):
+            print(f"{name:<{width}}  {shown}")
+    else:
+        print("The settings could not be read; nothing else is shown until they can.")
     if problems:
         print(f"\n{len(problems)} problem(s):")
         for p in problems:

@@ -50,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
     except (ExportError, BadFilter) as exc:
         print(f"export failed: {exc}", file=sys.stderr)
         return 1
+    for note in result.recovered:
+        print(f"note: {note}", file=sys.stderr)
     where = f" in {result.partitions} day partitions" if result.partitions else ""
     print(f"{result.rows} {args.dataset} rows written to {result.path}{where}")
     return 0

@@ -29,9 +29,12 @@ def run(args: argparse.Namespace) -> int:
     from jobs.registry import load_registry
     from jobs.status import job_table, runner_pid
 
+    from jobs.runner import recover_dead_runs
+
     settings = get_settings()
-    rows = job_table(Store.from_settings(settings), settings, utcnow(),
-                     load_registry(args.registry, settings))
+    store = Store.from_settings(settings)
+    recover_dead_runs(store, utcnow(), reason="process gone")  # a killed `jobs once` is not "running"
+    rows = job_table(store, settings, utcnow(), load_registry(args.registry, settings))
     pid = runner_pid(settings.data_dir)
     print(f"runner: {'running (pid %s)' % pid if pid else 'not running'}   data: {settings.data_dir}")
     header = ("JOB", "SCHEDULE", "NEXT RUN (UTC)", "LAST", "DURATION", "LAST SUCCESS", "STALE")

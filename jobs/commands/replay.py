@@ -29,14 +29,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="Vendor whose recorded answers the files are (default: detected by shape).")
     p.add_argument("--symbol", default=None,
                    help="Symbol of recorded price answers that do not name one (e.g. Finnhub candles).")
-    p.add_argument("files", nargs="+", metavar="FILE", help="Recorded files to replay, in order.")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="Recorded files to replay, in order; '-' reads one document from stdin. "
+                   "Only regular files are read (not devices or FIFOs), at most 50 MB each.")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from core.config import get_settings
     from core.replay import replay_file
-    from core.store import Store
+    from core.store import Store, StoreBusy
 
     settings = get_settings()
     try:
@@ -45,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps(replay_file(store, settings, args.kind, path, args.provider, args.symbol),
                              ensure_ascii=False),
                   flush=True)
+    except StoreBusy:
+        raise  # one readable line from jobs.__main__, like every other command
     except Exception:
         log.exception("replay failed")
         return 2

@@ -101,15 +101,18 @@ class Dashboard:
         self._drain.join(5)
 
 
-def start_dashboard(settings: Settings, extra_env: dict[str, str] | None = None) -> Dashboard:
+def start_dashboard(settings: Settings, extra_env: dict[str, str] | None = None, *,
+                    cwd: Path = REPO, address: str | None = "127.0.0.1") -> Dashboard:
+    """``address=None``: no --server.address, as a plain ``streamlit run`` from ``cwd`` would."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALDESK_")}
     env.update({"SIGNALDESK_DATA_DIR": str(settings.data_dir), "SIGNALDESK_OFFLINE": "true",
                 "PYTHONUNBUFFERED": "1", **(extra_env or {})})
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+         "--server.port", str(port), *(["--server.address", address] if address else []),
+         "--server.headless", "true"],
+        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     seen = []
     assert proc.stdout is not None
     for line in proc.stdout:  # blocks until the server says where it listens (or exits)

@@ -64,7 +64,7 @@ def test_alert_without_webhook_is_a_dry_run(store, settings, fake_discord):
     report = post_alert(store, settings, "signaldesk: prices_daily stale", now=DAY1)
     assert report.dry_run and report.reason == DRY_RUN_REASON
     assert report.counts == {"preview": 1}
-    assert report.payloads[0]["embeds"][0]["description"] == "signaldesk: prices\\_daily stale"
+    assert report.payloads[0]["embeds"][0]["description"] == "signaldesk\\: prices\\_daily stale"  # every special character escaped
     assert fake_discord.requests == []
     assert post_history(store)["status"].to_list() == ["preview"]
 

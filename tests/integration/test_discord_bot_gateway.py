@@ -209,7 +209,7 @@ def test_hostile_stored_text_stays_harmless(bot_settings, store, fake):
         sent = followup.body
         assert sent["allowed_mentions"] == {"parse": []} and payload_problems(sent) == []
         texts = _strings(sent)
-        assert any("click" in t and "evil.example" in t for t in texts)  # shown, but defused
+        assert any("click" in t and "evil\\.example" in t for t in texts)  # shown, but defused (every "." escaped)
         assert [(t, _harmless(t)) for t in texts if _harmless(t)] == []
 
 

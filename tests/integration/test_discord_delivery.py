@@ -251,3 +251,14 @@ def test_429_without_via_is_a_block_not_retried(store, settings, fake_discord):
     report = post_items(store, webhook(settings, fake_discord), "lead", leads(1))
     assert report.counts == {"failed": 1} and report.outcomes[0].reason.startswith("rate_limited:")
     assert len(fake_discord.calls("execute")) == 1
+
+
+def test_a_webhook_on_another_host_receives_nothing(store, settings, fake_discord):
+    """The publisher runs check-config's webhook check itself: lead payloads never go to a host
+    that is neither Discord's nor this machine's (the dashboard's button included)."""
+    evil = "https://evil.example/api/webhooks/1/s3cretTok"
+    report = post_items(store, settings.model_copy(update={"discord_webhook_url": SecretStr(evil)}),
+                        "lead", leads(2))
+    assert report.counts == {"failed": 2}
+    reasons = [o.reason or "" for o in report.outcomes]
+    assert all("not a Discord webhook URL" in r and "s3cretTok" not in r for r in reasons), reasons

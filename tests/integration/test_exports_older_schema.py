@@ -37,7 +37,7 @@ def test_export_from_before_migration_060_imports(store, tmp_path, fmt):
         (path / "dt=2026-11-01").mkdir(parents=True)
         old.write_parquet(path / "dt=2026-11-01" / "part-0.parquet")
     assert import_export(store, "job_runs", path) == {"dataset": "job_runs", "read": 2, "new": 2,
-                                                       "duplicate": 0}
+                                                       "duplicate": 0, "rejected": 0, "reasons": {}}
     rows = q.read_rows(store, "job_runs").sort("run_id")
     assert rows["status"].to_list() == ["ok", "failed"]
     assert rows["pid"].to_list() == [None, None] and rows["attempts"].to_list() == [None, None]

@@ -211,7 +211,7 @@ def test_invalid_urls_are_reported_not_raised(fast):
     assert r1.error.startswith("invalid URL") and r2.error.startswith("invalid URL")
 
 
-def test_one_log_line_per_failed_fetch_without_the_query(fake_http: FakeHttpServer, fast, caplog):
+def test_one_log_line_per_failed_fetch_with_the_key_masked(fake_http: FakeHttpServer, fast, caplog):
     fake_http.put("/api", FEED)
     url = fake_http.fault("/api", FailTimes(10)) + "?token=SECRET123"
     with caplog.at_level(logging.DEBUG, logger="core.sources.http"):
@@ -220,7 +220,7 @@ def test_one_log_line_per_failed_fetch_without_the_query(fake_http: FakeHttpServ
     assert r.error == "HTTP 500 (2 attempts)" and len(failed) == 1
     rec = failed[0]
     assert rec.name == "core.sources.http" and rec.host == "127.0.0.1" and rec.status == 500
-    assert rec.reason == r.error and rec.url == fake_http.url("/api")
+    assert rec.reason == r.error and rec.url == fake_http.url("/api") + "?token=***"
     assert all("SECRET123" not in str(vars(x)) and "SECRET123" not in x.getMessage() for x in caplog.records)
 
 

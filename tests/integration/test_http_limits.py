@@ -58,7 +58,7 @@ def test_a_long_429_pause_fails_the_hosts_other_urls_at_once_with_the_reason(fak
     a, b = fetch_all(one_at_a_time, [fake_http.url("/a.rss"), fake_http.url("/b.rss")],
                      clock=clock, sleep=clock.sleep)
     assert a.error.startswith("HTTP 429: gave up (Retry-After 120s exceeds deadline")
-    assert b.error == "HTTP 429 from 127.0.0.1: host paused for 120.0s, past the deadline"
+    assert b.error == f"HTTP 429 from 127.0.0.1:{fake_http.port}: host paused for 120.0s, past the deadline"
     assert fake_http.requests_for("/b.rss") == []            # never asked: the host said wait
     assert clock.slept == []                                 # and nobody sat the pause out
 
@@ -88,7 +88,7 @@ def test_a_rate_limit_slot_past_the_deadline_is_a_reason(fake_http: FakeHttpServ
     results = fetch_all(fast, urls, host_limits={"127.0.0.1": (2, 30.0)})
     assert [r.ok for r in results].count(True) == 2
     (late,) = [r for r in results if not r.ok]
-    assert late.error.startswith("rate limit for 127.0.0.1: next slot in") and late.attempts == 0
+    assert late.error.startswith(f"rate limit for 127.0.0.1:{fake_http.port}: next slot in") and late.attempts == 0
     assert len(fake_http.requests) == 2
 
 
@@ -102,3 +102,15 @@ def test_concurrency_is_bounded_by_settings(fake_http: FakeHttpServer, fast):
     times = sorted(r.time for r in fake_http.requests)
     # two at a time: the 3rd request only starts once one of the first two (0.15 s each) is done
     assert all(times[i + 2] - times[i] >= 0.15 - 0.03 for i in range(len(times) - 2)), times
+
+
+def test_a_429_pauses_its_port_only(fake_http: FakeHttpServer, fast):
+    with FakeHttpServer() as other:
+        fake_http.put("/a.rss", FEED)
+        other.put("/b.rss", FEED)
+        busy = fake_http.fault("/a.rss", TooManyRequests(retry_after="120", times=5))
+        clock = SteppedClock()
+        a, b = fetch_all(fast.model_copy(update={"http_deadline_s": 30.0, "http_concurrency": 1}),
+                         [busy, other.url("/b.rss")],
+                         clock=clock, sleep=clock.sleep)
+    assert a.error.startswith("HTTP 429") and b.ok  # same host name, another port: not paused

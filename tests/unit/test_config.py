@@ -113,3 +113,55 @@ def test_env_example_documents_every_setting():
     missing = [n for n in Settings.model_fields if f"SIGNALDESK_{n.upper()}=" not in text]
     assert missing == [], f".env.example lacks {missing}"
     assert all(f.description for f in Settings.model_fields.values())
+
+
+# --- one validation: check-config, the runner and every command read the same checks -------------
+from hypothesis import HealthCheck, given  # noqa: E402
+from hypothesis import settings as hsettings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from core.config import load_settings  # noqa: E402
+from jobs.schedule import ScheduleError, parse_schedule  # noqa: E402
+
+cron_field = st.sampled_from(["*", "0", "5", "59", "61", "25", "*/5", "*/0", "1-5", "9-16", "a", "mon",
+                              "mon-fri", "7", "8", "32", "13", "1,2", ""])
+
+
+@hsettings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.lists(cron_field, min_size=4, max_size=6).map(" ".join),
+                 st.sampled_from(["every 0s", "every 10m", "every -1h", "every 1.5h", "off", "every", "soon"])))
+def test_check_config_flags_exactly_what_the_runner_refuses(settings, text):
+    try:
+        parse_schedule(text, settings.market_timezone)
+        runner_ok = True
+    except ScheduleError:
+        runner_ok = False
+    problems = check_settings(settings.model_copy(update={"schedule_news": text}))
+    assert runner_ok == (not problems), (text, problems)
+
+
+@pytest.mark.parametrize("update, words", [
+    ({"market_timezone": "Mars/Olympus"}, "not a known time zone"),
+    ({"job_deadline_s": 30.0, "http_deadline_s": 60.0}, "not above http_deadline_s"),
+    ({"schedule_news": "61 25 * * *"}, "schedule_news is not a schedule"),
+])
+def test_more_bad_values_are_named(settings, update, words):
+    problems = check_settings(settings.model_copy(update=update))
+    assert len(problems) == 1 and words in problems[0]
+
+
+def test_every_problem_is_named_at_once(settings, tmp_path):
+    bad = {"watchlist": "[AAPL", "stale_after_overrides": "{news", "http_timeout_s": "soon",
+           "schedule_news": "61 25 * * *", "schedule_leads": "a b c d e", "schedule_learn": "every 0s",
+           "market_timezone": "Mars/Olympus", "discord_webhook_url": "https://evil.example/api/webhooks/1/x"}
+    loaded, problems = load_settings(_env_file=None, data_dir=tmp_path / "var", **bad)
+    assert loaded is None  # unreadable values: nothing may run on them
+    text = "\n".join(problems)
+    for name in bad:
+        assert name in text.lower(), (name, text)
+    assert "evil.example" not in text and len(problems) == len(bad)
+
+
+def test_a_loopback_webhook_is_allowed_for_local_fakes(settings):
+    url = SecretStr("http://127.0.0.1:8123/api/v10/webhooks/1/tok-en")
+    assert check_settings(settings.model_copy(update={"discord_webhook_url": url})) == []

@@ -10,7 +10,7 @@ from core.models import NewsItem, SocialPost
 from core.sources.feeds import parse_feed
 from core.sources.hn import build_query, parse_search
 from core.sources.registry import SOURCES, Source, parse_document, source_for
-from core.sources.text import TITLE_MAX, clean_url, plain_text
+from core.sources.text import TITLE_MAX, clean_url, plain_text, to_text
 
 pytestmark = pytest.mark.timeout(60)
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
@@ -191,10 +191,59 @@ def test_quick_keys_take_a_permalink_guid_as_link():
 @given(st.lists(st.sampled_from(list("<>/!?&#;ab \x00\x01\u202e@") +
                                 ["script", "everyone", "here", "&lt;", "&#1;", "&amp;", "<a>"]),
                 max_size=30).map("".join))
-def test_plain_text_never_keeps_anything_tag_like(raw):
+def test_plain_text_never_keeps_live_script_or_mentions(raw):
     import re as _re
 
-    out = plain_text(raw, 40)
-    assert not _re.search(r"<[a-zA-Z/!?]", out)
-    assert "@everyone" not in out.lower() and "@here" not in out.lower()
-    assert len(out) <= 40 and "\x00" not in out
+    out = to_text(raw, 40)
+    assert not _re.search(r"<script[^>]*>.*</script", out.text, _re.I | _re.S)
+    assert "@everyone" not in out.text.lower() and "@here" not in out.text.lower()
+    assert len(out.text) <= 40 and "\x00" not in out.text
+
+
+# Words that name a tag, and tag-looking text that is no element: all of it is text.
+NAMING = ["Why", "the", "<title>", "element", "matters", "<svg>", "icons;", "rise", "3%", "<ticker>",
+          "<3", "a<9", "5", "<", ">", "</", "<script>", "<style>", "<head>", "x>y", "<AAPL>", "&lt;svg&gt;",
+          "&lt;title&gt;", "<!--", "<@everyone>"]
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(NAMING), min_size=1, max_size=15), st.booleans())
+def test_text_that_names_a_tag_keeps_every_word(words, markup):
+    import html as _html
+
+    raw = " ".join(words)
+    out = to_text(raw, 10_000, markup=markup)
+    expected = " ".join(_html.unescape(w) for w in words).replace("@everyone", "@\u200beveryone")
+    assert out.text == expected, (raw, out)
+    assert out.removed == []
+
+
+@pytest.mark.parametrize("raw, markup, kept", [
+    ("Why the <title> element matters for SEO", False, "Why the <title> element matters for SEO"),
+    ("Why the <title> element matters for SEO", True, "Why the <title> element matters for SEO"),
+    ("Apple unveils &lt;svg&gt; icons; shares rise 3%", True, "Apple unveils <svg> icons; shares rise 3%"),
+    ("Apple unveils <svg> icons; shares rise 3%", False, "Apple unveils <svg> icons; shares rise 3%"),
+    ("Buy <script> now, <style> later", True, "Buy <script> now, <style> later"),
+    ("Use the <b> tag for bold", False, "Use the <b> tag for bold"),
+])
+def test_the_testers_headlines_are_kept_whole(raw, markup, kept):
+    assert to_text(raw, 300, markup=markup).text == kept
+
+
+@pytest.mark.parametrize("raw", ["<p>Hi<script>steal()</script></p>", "ok<style>p{}</style>",
+                                 "&lt;script&gt;alert(1)&lt;/script&gt; golang", "x" * 400])
+def test_removed_text_is_reported(raw):
+    out = to_text(raw, 300)
+    assert out.removed and "steal" not in out.text and "alert" not in out.text
+
+
+def test_a_feed_with_removed_text_is_not_ok():
+    body = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title><item>"
+            b"<title>Why the &lt;title&gt; element matters for SEO</title>"
+            b"<description>&lt;p&gt;Apple unveils &amp;lt;svg&amp;gt; icons&lt;script&gt;x()&lt;/script&gt;&lt;/p&gt;"
+            b"</description><link>https://x.test/a</link></item></channel></rss>")
+    res = parse_feed(body, {}, source="x", kind="news")
+    item = res.items[0]
+    assert item.title == "Why the <title> element matters for SEO"
+    assert item.summary == "Apple unveils <svg> icons"
+    assert any("text removed" in p and "<script>" in p for p in res.problems)

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from core.sources.http import FetchResult, MemoryValidatorCache, safe_url
+from core.sources.http import FetchResult, MemoryValidatorCache
 from core.sources.ratelimit import (DEFAULT_HOST_LIMITS, HostRateLimiter, backoff_delays, parse_retry_after,
                                     window_wait)
 from tests.fakes.clock import SteppedClock
@@ -185,14 +185,30 @@ def test_fetch_result_ok_only_for_a_clean_200():
     assert not FetchResult(status=None, body=b"", not_modified=False, error="timed out after 2.0s", **base).ok
 
 
-def test_safe_url_drops_query_fragment_and_credentials():
-    assert safe_url("https://user:pw@api.example.com/v1/feed?apikey=SECRET&x=1#frag") == \
-        "https://api.example.com/v1/feed"
-
-
 def test_memory_validator_cache_round_trip():
     cache = MemoryValidatorCache()
     assert cache.get("u") == (None, None)
     cache.put("u", '"abc"', "Thu, 02 Jan 2025 03:04:05 GMT")
     assert cache.get("u") == ('"abc"', "Thu, 02 Jan 2025 03:04:05 GMT")
 
+
+
+@pytest.mark.parametrize("origin, target, refused", [
+    ("feeds.example.com", "169.254.169.254", True),   # cloud metadata
+    ("feeds.example.com", "127.0.0.1", True),
+    ("feeds.example.com", "localhost", True),
+    ("feeds.example.com", "10.0.0.8", True),
+    ("feeds.example.com", "192.168.1.1", True),
+    ("feeds.example.com", "fe80::1", True),
+    ("feeds.example.com", "::1", True),
+    ("feeds.example.com", "0.0.0.0", True),
+    ("feeds.example.com", "fd00::5", True),
+    ("feeds.example.com", "cdn.example.net", False),
+    ("feeds.example.com", "93.184.216.34", False),
+    ("127.0.0.1", "127.0.0.1", False),                # a feed on this machine may stay here
+    ("10.0.0.2", "10.0.0.8", False),                   # an intranet feed within the intranet
+])
+def test_redirects_to_private_targets_only_from_private_feeds(origin, target, refused):
+    from core.sources.http import redirect_refusal
+
+    assert (redirect_refusal(origin, target) is not None) == refused

@@ -38,7 +38,7 @@ def test_lead_embed_shape_and_timestamp_is_utc():
     assert e["title"] == "Need a Python dev" and e["url"] == "https://reddit.com/1"
     assert {f["name"] for f in e["fields"]} == {"Score", "Sentiment", "Keywords"}
     assert e["timestamp"] == "2026-11-26T12:00:00+00:00"
-    assert e["footer"]["text"] == "reddit · r/forhire"
+    assert e["footer"]["text"] == "reddit · r\\/forhire"  # "/" escaped, shown as "/"
 
 
 @pytest.mark.parametrize("text", HOSTILE)
