@@ -65,6 +65,10 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+# libraries whose INFO chatter is held back to WARNING (unless the root level is higher)
+NOISY_LOGGERS = ("urllib3", "asyncio", "discord", "yfinance", "peewee", "apscheduler", "tzlocal")
+
+
 def setup_logging(level: str = "INFO", stream=None, json_lines: bool | None = None) -> None:
     """Configure the root logger once per process."""
     stream = stream or sys.stderr
@@ -77,7 +81,7 @@ def setup_logging(level: str = "INFO", stream=None, json_lines: bool | None = No
         root.removeHandler(h)
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("urllib3", "asyncio", "discord", "yfinance", "peewee", "apscheduler", "tzlocal"):
+    for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 

@@ -37,3 +37,21 @@ def store(settings: Settings) -> Store:
 def pytest_collection_modifyitems(config, items):
     """Browser tests last: they are the slowest, and a failure elsewhere shows sooner."""
     items.sort(key=lambda item: "tests/e2e/" in str(item.path).replace("\\", "/"))
+
+
+@pytest.fixture
+def restore_logging():
+    """For tests that call ``setup_logging``: the root logger's handlers and level and the
+    held-back libraries' levels as they were (a later test's caplog must see discord.py's INFO)."""
+    import logging
+
+    from core.log import NOISY_LOGGERS
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    levels = {name: logging.getLogger(name).level for name in NOISY_LOGGERS}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, lvl in levels.items():
+        logging.getLogger(name).setLevel(lvl)

@@ -326,7 +326,7 @@ class HttpClient:
     def _obey_quota(self, url: str, out: Outcome) -> None:
         """``X-Ratelimit-Remaining: 0`` (Reddit's quota headers): pause the host until the reset."""
         if out.quota_reset is not None and out.quota_remaining is not None and out.quota_remaining < 1:
-            self.limiter.pause((URL(out.final_url or url).host or "").lower(), out.quota_reset)
+            self.limiter.pause(authority(URL(out.final_url or url)), out.quota_reset)
 
     async def _attempt(self, url: str, headers: dict[str, str], end: float, p: _Progress,
                        method: str = "GET", data: dict[str, str] | None = None) -> Outcome:

@@ -12,16 +12,7 @@ from core.log import bound_run_id, setup_logging
 pytestmark = pytest.mark.timeout(10)
 
 
-@pytest.fixture
-def restore_root():
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-def test_json_lines_carry_run_id_and_extras(restore_root):
+def test_json_lines_carry_run_id_and_extras(restore_logging):
     buf = io.StringIO()
     setup_logging("INFO", stream=buf, json_lines=True)
     log = logging.getLogger("core.test")
@@ -41,7 +32,7 @@ def test_json_lines_carry_run_id_and_extras(restore_root):
     assert lines[0]["time"].endswith("+00:00")
 
 
-def test_text_when_terminal(restore_root):
+def test_text_when_terminal(restore_logging):
     class Tty(io.StringIO):
         def isatty(self):
             return True
