@@ -20,8 +20,9 @@ import streamlit as st
 
 from core.config import Settings, get_settings
 from core.models import utcnow
-from core.store import Store
-from core.store import views
+from core.store import Store, news_search, ticker_sentiment
+from core.store import lead_inbox as inbox_q
+from core.store import overview as overview_q
 
 TTL_FAST = 30  # seconds: job status, inbox
 TTL_SLOW = 300  # seconds: history, charts
@@ -66,7 +67,7 @@ def invalidate() -> None:
 # ---------------------------------------------------------------- overview
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _overview(path: str, now: datetime) -> dict:
-    return views.overview_kpis(store(), now)
+    return overview_q.overview_kpis(store(), now)
 
 
 def overview() -> dict:
@@ -75,7 +76,7 @@ def overview() -> dict:
 
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _alerts(path: str, now: datetime) -> dict:
-    out = views.alerts(store(), now)
+    out = overview_q.alerts(store(), now)
     status = optional("jobs.status")
     stale = status.stale_jobs(store(), current_settings(), now) if status else []
     out["stale_jobs"] = pl.DataFrame(
@@ -94,7 +95,7 @@ def alerts() -> dict:
 # ---------------------------------------------------------------- news
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _search_news(path: str, text: str, ticker: str, since: datetime, limit: int) -> pl.DataFrame:
-    return views.search_news(store(), text, ticker, since, limit)
+    return news_search.search_news(store(), text, ticker, since, limit)
 
 
 def search_news(text: str, ticker: str, since: datetime, limit: int = 200) -> pl.DataFrame:
@@ -104,7 +105,7 @@ def search_news(text: str, ticker: str, since: datetime, limit: int = 200) -> pl
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _news_tickers(path: str, since: datetime) -> list[str]:
-    return views.news_tickers(store(), since)
+    return ticker_sentiment.news_tickers(store(), since)
 
 
 def news_tickers(since: datetime) -> list[str]:
@@ -113,7 +114,7 @@ def news_tickers(since: datetime) -> list[str]:
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _sentiment_by_ticker(path: str, tickers: tuple[str, ...], since: datetime) -> pl.DataFrame:
-    return views.sentiment_by_ticker(store(), list(tickers), since)
+    return ticker_sentiment.sentiment_by_ticker(store(), list(tickers), since)
 
 
 def sentiment_by_ticker(tickers: list[str], since: datetime) -> pl.DataFrame:
@@ -122,7 +123,7 @@ def sentiment_by_ticker(tickers: list[str], since: datetime) -> pl.DataFrame:
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _news_clusters(path: str, since: datetime, limit: int) -> pl.DataFrame:
-    return views.news_clusters(store(), since, limit)
+    return news_search.news_clusters(store(), since, limit)
 
 
 def news_clusters(since: datetime, limit: int = 30) -> pl.DataFrame:
@@ -131,7 +132,7 @@ def news_clusters(since: datetime, limit: int = 30) -> pl.DataFrame:
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _cluster_items(path: str, cluster_id: str) -> pl.DataFrame:
-    return views.cluster_items(store(), cluster_id)
+    return news_search.cluster_items(store(), cluster_id)
 
 
 def cluster_items(cluster_id: str) -> pl.DataFrame:
@@ -141,7 +142,7 @@ def cluster_items(cluster_id: str) -> pl.DataFrame:
 # ---------------------------------------------------------------- leads
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _lead_inbox(path: str, status: str | None, platform: str | None, text: str, limit: int) -> pl.DataFrame:
-    return views.lead_inbox(store(), status, platform, None, text, limit)
+    return inbox_q.lead_inbox(store(), status, platform, None, text, limit)
 
 
 def lead_inbox(status: str | None, platform: str | None, text: str = "", limit: int = 200) -> pl.DataFrame:
@@ -150,7 +151,7 @@ def lead_inbox(status: str | None, platform: str | None, text: str = "", limit: 
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _lead_platforms(path: str) -> list[str]:
-    return views.lead_platforms(store())
+    return inbox_q.lead_platforms(store())
 
 
 def lead_platforms() -> list[str]:
@@ -158,15 +159,15 @@ def lead_platforms() -> list[str]:
 
 
 def lead_events(lead_id: str) -> pl.DataFrame:
-    return views.lead_events(store(), lead_id)
+    return inbox_q.lead_events(store(), lead_id)
 
 
 # ---------------------------------------------------------------- keywords
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _keyword_table(path: str) -> pl.DataFrame:
-    from core.store import views_keywords
+    from core.store import keywords
 
-    return views_keywords.keyword_table(store())
+    return keywords.keyword_table(store())
 
 
 def keyword_table() -> pl.DataFrame:
@@ -174,10 +175,10 @@ def keyword_table() -> pl.DataFrame:
 
 
 def preview_ranking(keywords: pl.DataFrame, hours: int = 24) -> pl.DataFrame:
-    from core.store import views_keywords
+    from core.store import keyword_preview
 
     now = utcnow()
-    return views_keywords.preview_ranking(store(), keywords, now, now - timedelta(hours=hours))
+    return keyword_preview.preview_ranking(store(), keywords, now, now - timedelta(hours=hours))
 
 
 # ---------------------------------------------------------------- signals
@@ -196,7 +197,7 @@ def latest_signals(limit: int = 50) -> pl.DataFrame:
 def _symbol_view(path: str, symbol: str, since: datetime) -> dict:
     """Everything the per-symbol chart needs, with indicators computed over a warm-up margin."""
     from core.signals import equity_curve, indicators
-    from core.store import signals, views_more
+    from core.store import signals
 
     bars = signals.price_bars(store(), [symbol], since=since - timedelta(days=60))
     ind = indicators(bars).filter(pl.col("ts") >= since) if bars.height else bars
@@ -205,8 +206,8 @@ def _symbol_view(path: str, symbol: str, since: datetime) -> dict:
              if history.height and ind.height else pl.DataFrame())
     return {
         "bars": ind,
-        "sentiment": views.sentiment_by_ticker(store(), [symbol], since),
-        "markers": views_more.signal_markers(store(), symbol, since.date()),
+        "sentiment": ticker_sentiment.sentiment_by_ticker(store(), [symbol], since),
+        "markers": signals.signal_markers(store(), symbol, since.date()),
         "equity": curve,
     }
 
@@ -230,19 +231,9 @@ def signal_weights() -> pl.DataFrame:
 # ---------------------------------------------------------------- conversions
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _conversions(path: str, since: datetime) -> dict:
-    from core import funnel
-    from core.store import views_more
+    from core.store import lead_funnel
 
-    outcomes, events = views_more.funnel_inputs(store(), since)
-    return {
-        "leads": outcomes.height,
-        "decided": int(outcomes["status"].is_in(funnel.DECIDED).sum()) if outcomes.height else 0,
-        "funnel": funnel.funnel_counts(outcomes, events),
-        "by_keyword": funnel.conversion_rates(outcomes, "keyword"),
-        "by_platform": funnel.conversion_rates(outcomes, "platform"),
-        "by_week": funnel.conversion_rates(outcomes, "week").sort("group"),
-        "time_to_convert": funnel.time_to_convert(events),
-    }
+    return lead_funnel.conversions(store(), since)  # sums of the daily funnel pre-aggregates
 
 
 def conversions(since: datetime) -> dict:
@@ -254,12 +245,11 @@ def conversions(since: datetime) -> dict:
 @st.cache_data(ttl=10, show_spinner=False, max_entries=64)
 def _jobs(path: str, now: datetime) -> dict:
     from core.store import job_runs, source_health
-    from core.store import views_more
 
     return {
         "status": job_runs.job_status(store()),
         "errors": job_runs.error_groups(store(), now - timedelta(days=7)),
-        "durations": views_more.job_durations(store(), now - timedelta(days=7)),
+        "durations": job_runs.job_durations(store(), now - timedelta(days=7)),
         "paused": source_health.paused_sources(store(), now),
         "pending": job_runs.pending_requests(store()),
     }
@@ -305,9 +295,9 @@ def post_history(limit: int = 200, status: str | None = None) -> pl.DataFrame:
 
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _post_counts(path: str) -> pl.DataFrame:
-    from core.store import views_more
+    from core.store import posts
 
-    return views_more.post_counts(store())
+    return posts.post_counts(store())
 
 
 def post_counts() -> pl.DataFrame:
@@ -335,7 +325,7 @@ def inputs() -> dict:
 
 
 def leads_by_ids(ids: list[str]) -> pl.DataFrame:
-    return views.leads_by_ids(store(), ids)
+    return inbox_q.leads_by_ids(store(), ids)
 
 
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
@@ -349,7 +339,7 @@ def _post_candidates(path: str, kind: str, limit: int) -> pl.DataFrame:
         from core.store import signals
 
         return signals.latest_signals(store(), limit)
-    return views.latest_news(store(), limit)
+    return news_search.latest_news(store(), limit)
 
 
 def post_candidates(kind: str, limit: int = 25) -> pl.DataFrame:

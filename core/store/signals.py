@@ -63,18 +63,23 @@ def replace_signals(store: Store, signals: pl.DataFrame, weights: pl.DataFrame) 
     with store.write() as con:
         con.execute("DELETE FROM signals WHERE list_contains(?, symbol)", [symbols])
         n_signals = insert_frame(con, "signals", signals, SIGNAL_COLUMNS)
+        con.execute("DELETE FROM signals_latest WHERE list_contains(?, symbol)", [symbols])
+        con.execute(
+            "INSERT INTO signals_latest SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER "
+            "(PARTITION BY symbol ORDER BY day DESC) AS rn FROM signals WHERE list_contains(?, symbol)) "
+            "WHERE rn = 1", [symbols])
         con.execute("DELETE FROM signal_weights")
         n_weights = insert_frame(con, "signal_weights", weights, WEIGHT_COLUMNS)
     return n_signals, n_weights
 
 
 def latest_signals(store: Store, limit: int = 50) -> pl.DataFrame:
-    """Each symbol's most recent signal row, strongest composite first."""
+    """Each symbol's most recent signal row, strongest composite first (``signals_latest``,
+    kept by ``replace_signals``, so this reads one row per symbol, not the whole history)."""
     with store.read() as con:
         return con.sql(
-            "SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER "
-            "(PARTITION BY symbol ORDER BY day DESC) AS rn FROM signals) WHERE rn = 1 "
-            "ORDER BY abs(composite) DESC NULLS LAST, symbol LIMIT ?", params=[limit],
+            "SELECT * FROM signals_latest ORDER BY abs(composite) DESC NULLS LAST, symbol LIMIT ?",
+            params=[limit],
         ).pl()
 
 
@@ -93,3 +98,20 @@ def signal_weights(store: Store) -> pl.DataFrame:
     """The current component weights with their track record and reason, heaviest first."""
     with store.read() as con:
         return con.sql("SELECT * FROM signal_weights ORDER BY weight DESC, component").pl()
+
+
+def signal_markers(store: Store, symbol: str, since: date, threshold: float = 0.5) -> pl.DataFrame:
+    """Days where the composite crossed +/- ``threshold``: where to draw buy/sell markers."""
+    with store.read() as con:
+        return con.sql(
+            """
+            SELECT s.day, p.close AS price, s.composite,
+                   CASE WHEN s.composite > 0 THEN 'triangle-up' ELSE 'triangle-down' END AS symbol_shape,
+                   CASE WHEN s.composite > 0 THEN 'green' ELSE 'red' END AS color,
+                   printf('composite %+.2f', s.composite) AS label
+            FROM signals s JOIN prices p
+              ON p.symbol = s.symbol AND p.interval = '1d' AND CAST(p.ts AS DATE) = s.day
+            WHERE s.symbol = ? AND s.day >= ? AND abs(s.composite) >= ?
+              AND p.symbol = ? AND p.ts >= ?  -- lets DuckDB skip other symbols' and older bars
+            ORDER BY s.day
+            """, params=[symbol.upper(), since, threshold, symbol.upper(), since]).pl()

@@ -18,9 +18,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench import synthetic
 from core.models import utcnow
 from core.seed import seed_if_empty
-from core.store import Store, keywords, signals, synthetic
+from core.store import Store, keywords, signals
 from tests.conftest import REPO
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, e2e_settings_for, open_page, start_dashboard
 
