@@ -76,9 +76,10 @@ def overview() -> dict:
 
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _alerts(path: str, now: datetime) -> dict:
-    out = overview_q.alerts(store(), now)
-    status = optional("jobs.status")
-    stale = status.stale_jobs(store(), current_settings(), now) if status else []
+    with store().read():  # one connection for both
+        out = overview_q.alerts(store(), now)
+        status = optional("jobs.status")
+        stale = status.stale_jobs(store(), current_settings(), now) if status else []
     out["stale_jobs"] = pl.DataFrame(
         [{"job": j.job, "last_success": j.last_success_at, "age_s": j.age_s,
           "threshold_s": j.threshold_s, "reason": j.reason} for j in stale],
@@ -199,17 +200,15 @@ def _symbol_view(path: str, symbol: str, since: datetime) -> dict:
     from core.signals import equity_curve, indicators
     from core.store import signals
 
-    bars = signals.price_bars(store(), [symbol], since=since - timedelta(days=60))
+    with store().read():  # one connection for the four reads
+        bars = signals.price_bars(store(), [symbol], since=since - timedelta(days=60))
+        history = signals.signal_history(store(), symbol, since.date())
+        sentiment = ticker_sentiment.sentiment_by_ticker(store(), [symbol], since)
+        markers = signals.signal_markers(store(), symbol, since.date())
     ind = indicators(bars).filter(pl.col("ts") >= since) if bars.height else bars
-    history = signals.signal_history(store(), symbol, since.date())
     curve = (equity_curve(history, ind.select("symbol", "ts", "close"))
              if history.height and ind.height else pl.DataFrame())
-    return {
-        "bars": ind,
-        "sentiment": ticker_sentiment.sentiment_by_ticker(store(), [symbol], since),
-        "markers": signals.signal_markers(store(), symbol, since.date()),
-        "equity": curve,
-    }
+    return {"bars": ind, "sentiment": sentiment, "markers": markers, "equity": curve}
 
 
 def symbol_view(symbol: str, since: datetime) -> dict:
@@ -246,17 +245,21 @@ def conversions(since: datetime) -> dict:
 def _jobs(path: str, now: datetime) -> dict:
     from core.store import job_runs, source_health
 
-    return {
-        "status": job_runs.job_status(store()),
-        "errors": job_runs.error_groups(store(), now - timedelta(days=7)),
-        "durations": job_runs.job_durations(store(), now - timedelta(days=7)),
-        "paused": source_health.paused_sources(store(), now),
-        "pending": job_runs.pending_requests(store()),
-    }
+    with store().read():  # one connection for the five reads
+        return {
+            "status": job_runs.job_status(store()),
+            "errors": job_runs.error_groups(store(), now - timedelta(days=7)),
+            "durations": job_runs.job_durations(store(), now - timedelta(days=7)),
+            "paused": source_health.paused_sources(store(), now),
+            "pending": job_runs.pending_requests(store()),
+        }
 
 
 def jobs() -> dict:
-    return _jobs(_key(), utcnow().replace(microsecond=0))
+    # `now` to the 10 s of the cache's ttl: a rerun within them is answered from the cache (a
+    # key to the second missed it on nearly every rerun) and nothing is older than the ttl allows
+    now = utcnow().replace(microsecond=0)
+    return _jobs(_key(), now.replace(second=now.second - now.second % 10))
 
 
 def job_schedule() -> list[dict]:

@@ -1,7 +1,8 @@
 """Lead funnel pre-aggregates per day, and the Conversions page's numbers read from them.
 
 ``lead_funnel_daily`` counts leads per day posted (else fetched), platform, current status and
-furthest stage reached; ``lead_keyword_daily`` per day, matched keyword and status. The page's
+furthest stage reached; ``lead_keyword_daily`` per day, matched keyword and status;
+``lead_conversions`` holds each won lead's first event and first win. The page's
 funnel, conversion by keyword / platform / ISO week and its lead totals are sums over the
 window's days, so they cost the same for 200 k or 1 M stored leads. The definitions are
 ``core.funnel``'s (stage ranks, decided statuses, rate = won / decided), applied in SQL here;
@@ -41,10 +42,20 @@ ev AS (SELECT e.lead_id AS id, max(greatest({_rank('e.to_status')}, {_rank('e.fr
        FROM lead_events e SEMI JOIN l ON l.id = e.lead_id GROUP BY e.lead_id)
 SELECT l.*, greatest({_rank('l.status')}, coalesce(ev.r, 0)) AS reached FROM l LEFT JOIN ev USING (id)
 """
-_FUNNEL = f"SELECT day, platform, status, reached, count(*) AS leads FROM ({_LEADS}) GROUP BY ALL"
+_FUNNEL = (f"SELECT day, platform, status, reached, count(*) AS leads FROM ({_LEADS}) "
+           "GROUP BY ALL ORDER BY ALL")
 _KEYWORD = (f"SELECT day, keyword, status, count(*) AS leads FROM "
             f"(SELECT day, status, unnest(matched_keywords) AS keyword FROM ({_LEADS})) "
-            "WHERE keyword IS NOT NULL GROUP BY ALL")
+            "WHERE keyword IS NOT NULL GROUP BY ALL ORDER BY ALL")  # day order: row groups skip
+# Won leads posted in [?, ?): first status event and first 'won' event (core.funnel.time_to_convert).
+_WON = """
+WITH l AS (SELECT id, CAST(coalesce(posted_at, fetched_at) AS DATE) AS day FROM leads
+           WHERE coalesce(posted_at, fetched_at) >= ? AND coalesce(posted_at, fetched_at) < ?)
+SELECT l.day, e.lead_id, min(e.changed_at) AS first_at,
+       min(e.changed_at) FILTER (WHERE e.to_status = 'won') AS won_at
+FROM lead_events e JOIN l ON l.id = e.lead_id GROUP BY ALL HAVING won_at IS NOT NULL ORDER BY ALL
+"""
+_TABLES = (("lead_funnel_daily", _FUNNEL), ("lead_keyword_daily", _KEYWORD), ("lead_conversions", _WON))
 
 
 def refresh_days(con: duckdb.DuckDBPyConnection, days: Iterable[date | None]) -> int:
@@ -52,7 +63,7 @@ def refresh_days(con: duckdb.DuckDBPyConnection, days: Iterable[date | None]) ->
     runs = ranges(d for d in days if d is not None)
     for first, last in runs:
         start, end = bounds(first, last)
-        for table, sql in (("lead_funnel_daily", _FUNNEL), ("lead_keyword_daily", _KEYWORD)):
+        for table, sql in _TABLES:
             con.execute(f"DELETE FROM {table} WHERE day BETWEEN ? AND ?", [first, last])
             con.execute(f"INSERT INTO {table} {sql}", [start, end])
     return len(runs)
@@ -64,7 +75,7 @@ def days_of_ids(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[date]:
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
-    for table, sql in (("lead_funnel_daily", _FUNNEL), ("lead_keyword_daily", _KEYWORD)):
+    for table, sql in _TABLES:
         con.execute(f"DELETE FROM {table}")
         con.execute(f"INSERT INTO {table} {sql}", [datetime.min, datetime.max])
 
@@ -73,7 +84,7 @@ def _window(con, table: str, sql: str, since: datetime) -> pl.DataFrame:
     first_day, part_start, part_end = split(since)
     query, params = f"SELECT * FROM {table} WHERE day >= ?", [first_day]
     if part_start is not None:
-        query += f" UNION ALL {sql}"
+        query += f" UNION ALL SELECT * FROM ({sql})"
         params += [part_start, part_end]
     return con.sql(query, params=params).pl()
 
@@ -101,17 +112,12 @@ def _funnel_counts(counts: pl.DataFrame) -> pl.DataFrame:
 
 
 def _time_to_convert(con, since: datetime) -> pl.DataFrame:
-    """``core.funnel.time_to_convert`` for leads posted since ``since``: only won leads' events."""
-    return con.sql(
-        """
-        WITH won AS (SELECT lead_id, min(changed_at) AS won_at FROM lead_events
-                     WHERE to_status = 'won' GROUP BY lead_id),
-        w AS (SELECT won.* FROM won JOIN leads l ON l.id = won.lead_id
-              WHERE coalesce(l.posted_at, l.fetched_at) >= ?)
-        SELECT w.lead_id, min(e.changed_at) AS first_at, w.won_at,
-               ((epoch_us(w.won_at) - epoch_us(min(e.changed_at))) // 1000000) / 3600.0 AS hours
-        FROM w JOIN lead_events e USING (lead_id) GROUP BY w.lead_id, w.won_at ORDER BY w.won_at, w.lead_id
-        """, params=[since]).pl()
+    """``core.funnel.time_to_convert`` for leads posted since ``since`` (``lead_conversions``)."""
+    won = _window(con, "lead_conversions", _WON, since)
+    return won.select(
+        "lead_id", "first_at", "won_at",
+        ((pl.col("won_at") - pl.col("first_at")).dt.total_seconds() / 3600.0).alias("hours"),
+    ).sort("won_at", "lead_id")
 
 
 def conversions(store: Store, since: datetime) -> dict:

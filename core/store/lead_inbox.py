@@ -9,14 +9,17 @@ import polars as pl
 
 from core.store import Store
 from core.store.news_search import like_pattern
+from core.store.top_rows import top_rows
 
 LEAD_INBOX_COLUMNS = ["id", "score", "title", "matched", "platform", "source", "author",
                       "posted_at", "status", "note", "url", "body"]
 
 
 def lead_platforms(store: Store) -> list[str]:
+    """Every platform a stored lead came from (read from the daily funnel, not every lead)."""
     with store.read() as con:
-        return [r[0] for r in con.execute("SELECT DISTINCT platform FROM leads ORDER BY 1").fetchall()]
+        rows = con.execute("SELECT DISTINCT platform FROM lead_funnel_daily ORDER BY 1").fetchall()
+    return [r[0] for r in rows]
 
 
 def lead_inbox(store: Store, status: str | None = "new", platform: str | None = None,
@@ -36,15 +39,12 @@ def lead_inbox(store: Store, status: str | None = "new", platform: str | None = 
         clauses.append("(title ILIKE ? ESCAPE '\\' OR body ILIKE ? ESCAPE '\\')")
         params += [like_pattern(text.strip())] * 2
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    params.append(int(limit))
     with store.read() as con:
-        return con.sql(
-            f"""
-            SELECT id, score, title, array_to_string(matched_keywords, ', ') AS matched, platform, source,
-                   author, posted_at, status, note, url, left(body, 400) AS body
-            FROM leads {where}
-            ORDER BY score DESC NULLS LAST, fetched_at DESC LIMIT ?
-            """, params=params).pl()
+        return top_rows(
+            con, "leads",
+            "id, score, title, array_to_string(matched_keywords, ', ') AS matched, platform, source, "
+            "author, posted_at, status, note, url, left(body, 400) AS body",
+            where, "score DESC NULLS LAST, fetched_at DESC", params, limit)
 
 
 def lead_events(store: Store, lead_id: str, limit: int = 50) -> pl.DataFrame:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 import polars as pl
 
 from core.store import Store
+from core.store.top_rows import top_rows
 
 
 def like_pattern(text: str) -> str:
@@ -31,22 +32,10 @@ def search_news(store: Store, text: str | None = None, ticker: str | None = None
         clauses.append("list_contains(tickers, ?)")
         params.append(ticker.strip().upper())
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    params.append(int(limit))
     with store.read() as con:
-        return con.sql(
-            f"SELECT published_at, sentiment, sentiment_label, source, "
-            f"array_to_string(tickers, ', ') AS tickers, "
-            f"title, url, cluster_id FROM news {where} ORDER BY published_at DESC NULLS LAST LIMIT ?",
-            params=params).pl()
-
-
-def news_tickers(store: Store, since: datetime, limit: int = 50) -> list[str]:
-    """Tickers mentioned in news since a time, most mentioned first."""
-    with store.read() as con:
-        rows = con.execute(
-            "SELECT t, count(*) AS n FROM (SELECT unnest(tickers) AS t FROM news WHERE published_at >= ?) "
-            "GROUP BY t ORDER BY n DESC, t LIMIT ?", [since, int(limit)]).fetchall()
-    return [r[0] for r in rows]
+        return top_rows(con, "news", "published_at, sentiment, sentiment_label, source, "
+                        "array_to_string(tickers, ', ') AS tickers, title, url, cluster_id",
+                        where, "published_at DESC NULLS LAST", params, limit)
 
 
 def news_clusters(store: Store, since: datetime, limit: int = 30, min_size: int = 2) -> pl.DataFrame:
@@ -83,5 +72,4 @@ def news_daily(store: Store, since: date | datetime) -> pl.DataFrame:
 def latest_news(store: Store, limit: int = 20) -> pl.DataFrame:
     """The newest stories, full rows (candidates to post)."""
     with store.read() as con:
-        return con.sql("SELECT * FROM news ORDER BY published_at DESC NULLS LAST LIMIT ?",
-                       params=[int(limit)]).pl()
+        return top_rows(con, "news", "*", "", "published_at DESC NULLS LAST", [], limit)

@@ -22,14 +22,15 @@ import polars as pl
 from core.store import Store, day_ranges
 from core.store.day_ranges import bounds, ranges, split
 
-# Per (ticker, day): the stories of the news rows selected by {where}.
+# Per (ticker, day): the stories published in [?, ?) (+ {extra}). Written in day order, so a
+# window of days reads only its row groups (min-max indexes), however long the history.
 _ROWS = """
 SELECT ticker, CAST(published_at AS DATE) AS day, count(*) AS stories, count(sentiment) AS scored,
        coalesce(sum(sentiment), 0) AS sentiment_sum
 FROM (SELECT published_at, sentiment, unnest(tickers) AS ticker FROM news
       WHERE published_at >= ? AND published_at < ? {extra})
 WHERE ticker IS NOT NULL
-GROUP BY ALL
+GROUP BY ALL ORDER BY day, ticker
 """
 _SCHEMA = {"day": pl.Date, "ticker": pl.String, "sentiment": pl.Float64, "stories": pl.Int64}
 

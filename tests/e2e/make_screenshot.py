@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import synthetic
+from bench.stores import synthetic
 from core.models import utcnow
 from core.seed import seed_if_empty
 from core.store import Store, keywords, signals

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from bench import synthetic
+from bench.stores import synthetic
 from core.exports import ExportError, export_bytes, export_dataset, import_export, read_export, rolling_daily_export
 from core.models import utcnow
 from core.store import Store

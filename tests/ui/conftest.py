@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from bench import synthetic
+from bench.stores import synthetic
 from core.config import Settings
 from core.models import utcnow
 from core.store import Store

@@ -32,6 +32,16 @@ CREATE TABLE lead_keyword_daily (
     PRIMARY KEY (day, keyword, status)
 );
 
+-- Time to convert per won lead, by the day it was posted (else fetched): the Conversions page's
+-- histogram reads the window's days here instead of joining every lead to the event log.
+-- Kept with lead_funnel_daily (core/store/lead_funnel.py).
+CREATE TABLE lead_conversions (
+    day      DATE      NOT NULL,
+    lead_id  VARCHAR   PRIMARY KEY,
+    first_at TIMESTAMP NOT NULL,      -- the lead's first status event
+    won_at   TIMESTAMP NOT NULL       -- its first 'won' event
+);
+
 -- The latest signal row of every symbol (replace_signals keeps it), so the ranking does not
 -- window over the whole signal history.
 CREATE TABLE signals_latest AS SELECT * FROM signals WITH NO DATA;

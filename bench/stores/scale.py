@@ -23,17 +23,19 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bench import synthetic
+from bench.stores import synthetic
 from core.config import Settings
 from core.models import utcnow
 from core.store import Store
 
-OUT = Path(__file__).resolve().parent / "out"
+OUT = Path(__file__).resolve().parent.parent / "out"
 SCALES = {
     1: dict(news=1_000_000, news_days=365, leads=200_000, lead_days=180, n_symbols=500, runs=2_000,
             posts=500),
     10: dict(news=10_000_000, news_days=3 * 365, leads=1_000_000, lead_days=365, n_symbols=2_000,
              runs=20_000, posts=5_000),
+    "quick": dict(news=100_000, news_days=365, leads=20_000, lead_days=180, n_symbols=50, runs=2_000,
+                  posts=500),
 }
 
 
@@ -48,7 +50,7 @@ def settings_for(scale: int) -> Settings:
 def build(scale: int, rebuild: bool = False) -> tuple[Settings, dict]:
     """The store of ``scale`` (built now unless a complete one is cached) and its meta."""
     if scale not in SCALES:
-        raise SystemExit(f"unknown scale {scale}; use one of {sorted(SCALES)}")
+        raise SystemExit(f"unknown scale {scale}; use one of {list(SCALES)}")
     folder = store_dir(scale)
     meta_path = folder / "meta.json"
     if meta_path.exists() and not rebuild:
@@ -80,7 +82,7 @@ if __name__ == "__main__":
     import argparse
 
     ap = argparse.ArgumentParser(description="Build (or reuse) a benchmark store of a scale.")
-    ap.add_argument("--scale", type=int, default=1, choices=sorted(SCALES))
+    ap.add_argument("--scale", type=int, default=1, choices=[1, 10])
     ap.add_argument("--rebuild", action="store_true", help="start over even when a store is cached")
     args = ap.parse_args()
     s, m = build(args.scale, args.rebuild)
