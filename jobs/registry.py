@@ -65,8 +65,11 @@ def _leads(store, settings):
 
 def _learn(store, settings):
     from core import learning, signals
+    from core.models import utcnow
+    from core.store import bookkeeping
 
-    return {"learning": learning.refresh(store), "signals": signals.refresh(store, settings)}
+    return {"learning": learning.refresh(store), "signals": signals.refresh(store, settings),
+            "pruned": bookkeeping.prune_with(store, settings, utcnow())}
 
 
 class PostingFailed(RuntimeError):
@@ -111,7 +114,7 @@ def default_registry(settings=None) -> dict[str, JobSpec]:
                 "schedule_prices_daily", stale_after_s=4 * DAY),
         JobSpec("news", _news, "Financial news feeds: fetch, dedup, score sentiment.", "schedule_news"),
         JobSpec("leads", _leads, "Lead feeds: fetch, dedup, match keywords, score.", "schedule_leads"),
-        JobSpec("learn", _learn, "Learned keyword weights and trading signals.", "schedule_learn",
+        JobSpec("learn", _learn, "Learned keyword weights and trading signals; prunes old bookkeeping.", "schedule_learn",
                 stale_after_s=3 * 3600.0),
         JobSpec("digest", _digest, "Daily Discord digest (off by default).", "schedule_digest",
                 stale_after_s=2 * DAY),

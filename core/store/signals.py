@@ -24,9 +24,10 @@ def price_bars(store: Store, symbols: list[str] | None = None, interval: str = "
     """
     where = ["interval = ?", "close IS NOT NULL"]
     params: list = [interval]
-    if symbols is not None:
-        where.append("list_contains(?, symbol)")
-        params.append(list(symbols))
+    if symbols is not None:  # an IN list, not list_contains: DuckDB skips other symbols' row groups
+        symbols = list(symbols) or [None]
+        where.append(f"symbol IN ({', '.join('?' * len(symbols))})")
+        params.extend(symbols)
     if since is not None:
         where.append("ts >= ?")
         params.append(since)

@@ -155,3 +155,28 @@ def test_seeded_ui_store_shows_the_same_numbers_as_the_raw_rows(tmp_path):
         assert_same_reads(store, since)
     set_lead_status(store, ["l5", "l6", "l7"], "won", now=now)  # the page's numbers follow at once
     assert_same_reads(store, now - timedelta(days=90))
+
+
+def test_learn_job_prunes_old_bookkeeping_but_keeps_what_rules_read(store):
+    from core.store import bookkeeping
+
+    now = datetime(2026, 6, 1)
+    old = now - timedelta(days=200)
+    with store.write() as con:
+        con.execute("""INSERT INTO job_runs (run_id, job, started_at, finished_at, status) VALUES
+            ('r1', 'news', ?, ?, 'ok'), ('r2', 'news', ?, ?, 'failed'), ('r3', 'news', ?, ?, 'failed'),
+            ('r4', 'news', ?, ?, 'ok'), ('r5', 'learn', ?, ?, 'ok'), ('r6', 'leads', ?, NULL, 'running')""",
+                    [old, old, old + timedelta(hours=1), old, old + timedelta(hours=2), old,
+                     now, now, old, old, old])
+        con.execute("""INSERT INTO job_requests (job, requested_at, picked_at) VALUES
+            ('news', ?, ?), ('news', ?, NULL), ('news', ?, ?)""", [old, old, old, now, now])
+        con.execute("""INSERT INTO source_state (source, etag, last_fetch_at, paused_until) VALUES
+            ('gone', NULL, ?, NULL), ('validators-only', 'W/"1"', NULL, NULL),
+            ('paused', NULL, ?, ?), ('fresh', NULL, ?, NULL)""", [old, old, now + timedelta(hours=1), now])
+    assert bookkeeping.prune(store, now) == {"job_runs": 3, "job_requests": 1, "source_state": 1}
+    with store.read() as con:
+        assert sorted(r[0] for r in con.execute("SELECT run_id FROM job_runs").fetchall()) == ["r4", "r5", "r6"]
+        assert con.execute("SELECT count(*) FROM job_requests").fetchone()[0] == 2
+        assert sorted(r[0] for r in con.execute("SELECT source FROM source_state").fetchall()) == [
+            "fresh", "paused", "validators-only"]
+    assert bookkeeping.prune(store, now) == {"job_runs": 0, "job_requests": 0, "source_state": 0}

@@ -1,0 +1,43 @@
+"""What the learn job last computed from: a fingerprint of its inputs per part.
+
+A fingerprint is a count plus an order-free XOR of row hashes over exactly the columns a part
+reads, so any insert, delete or change of those rows changes it, while a run with nothing new
+costs one scan of those columns instead of the whole recomputation (reading every decided lead
+into the learner; every daily bar and scored story into the signal model).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.store import Store
+
+_INPUTS = {
+    # posteriors read each decided lead's keywords and status (core.learning)
+    "keywords": "SELECT count(*), bit_xor(hash(id, status, matched_keywords)) FROM leads "
+                "WHERE status IN ('won', 'lost', 'ignored')",
+    # the signal model reads every daily bar and every scored story with tickers (core.signals)
+    "signals": "SELECT (SELECT count(*) || ':' || coalesce(bit_xor(hash(symbol, ts, open, high, low, close, "
+               "volume)), 0) FROM prices WHERE interval = '1d') || '/' || (SELECT count(*) || ':' || "
+               "coalesce(bit_xor(hash(id, sentiment, tickers, published_at, fetched_at)), 0) FROM news "
+               "WHERE sentiment IS NOT NULL AND tickers IS NOT NULL)",
+}
+
+
+def fingerprint(store: Store, part: str, extra: str = "") -> str:
+    """The current fingerprint of ``part``'s inputs (``extra``: e.g. the settings it ran with)."""
+    with store.read() as con:
+        row = con.execute(_INPUTS[part]).fetchone()
+    return ":".join(str(v) for v in row) + (f"|{extra}" if extra else "")
+
+
+def unchanged(store: Store, part: str, fp: str) -> bool:
+    """True when ``part`` was last computed from inputs with this fingerprint."""
+    with store.read() as con:
+        row = con.execute("SELECT fingerprint FROM learn_state WHERE part = ?", [part]).fetchone()
+    return row is not None and row[0] == fp
+
+
+def remember(store: Store, part: str, fp: str, at: datetime) -> None:
+    with store.write() as con:
+        con.execute("INSERT OR REPLACE INTO learn_state (part, fingerprint, computed_at) VALUES (?, ?, ?)",
+                    [part, fp, at])
