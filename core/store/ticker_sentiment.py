@@ -60,13 +60,14 @@ def _window(con, tickers: list[str] | None, since: datetime) -> pl.DataFrame:
     """(ticker, day, stories, scored, sentiment_sum) of the window: whole days from the
     aggregate, the partial first day (when ``since`` is not a midnight) from the stories."""
     first_day, part_start, part_end = split(since)
-    pick = "" if tickers is None else "AND list_contains(?, ticker)"
-    params: list = [first_day] + ([] if tickers is None else [tickers])
+    marks = ", ".join("?" * len(tickers or []))
+    pick = "" if tickers is None else f"AND ticker IN ({marks})"  # an IN list: a pushed-down filter
+    params: list = [first_day] + ([] if tickers is None else list(tickers))
     sql = f"SELECT ticker, day, stories, scored, sentiment_sum FROM news_ticker_daily WHERE day >= ? {pick}"
     if part_start is not None:
         extra = "" if tickers is None else "AND len(list_intersect(tickers, ?)) > 0"
         sql += f" UNION ALL SELECT * FROM ({_ROWS.format(extra=extra)}) p WHERE true {pick}"
-        params += [part_start, part_end] + ([] if tickers is None else [tickers, tickers])
+        params += [part_start, part_end] + ([] if tickers is None else [tickers, *tickers])
     return con.sql(sql, params=params).pl()
 
 

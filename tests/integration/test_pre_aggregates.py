@@ -175,7 +175,8 @@ def test_learn_job_prunes_old_bookkeeping_but_keeps_what_rules_read(store):
             ('paused', NULL, ?, ?), ('fresh', NULL, ?, NULL)""", [old, old, now + timedelta(hours=1), now])
     assert bookkeeping.prune(store, now) == {"job_runs": 3, "job_requests": 1, "source_state": 1}
     with store.read() as con:
-        assert sorted(r[0] for r in con.execute("SELECT run_id FROM job_runs").fetchall()) == ["r4", "r5", "r6"]
+        runs = sorted(r[0] for r in con.execute("SELECT run_id FROM job_runs").fetchall())
+        assert runs == ["r4", "r5", "r6"]
         assert con.execute("SELECT count(*) FROM job_requests").fetchone()[0] == 2
         assert sorted(r[0] for r in con.execute("SELECT source FROM source_state").fetchall()) == [
             "fresh", "paused", "validators-only"]
