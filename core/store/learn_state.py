@@ -1,9 +1,10 @@
 """What the learn job last computed from: a fingerprint of its inputs per part.
 
-A fingerprint is a count plus an order-free XOR of row hashes over exactly the columns a part
-reads, so any insert, delete or change of those rows changes it, while a run with nothing new
-costs one scan of those columns instead of the whole recomputation (reading every decided lead
-into the learner; every daily bar and scored story into the signal model).
+A fingerprint is counts plus order-free sums or XORed row hashes over the columns a part reads,
+so an insert, delete or change of those rows changes it, while a run with nothing new costs a
+scan of a few columns instead of the whole recomputation (reading every decided lead into the
+learner; every daily bar and scored story into the signal model). Sums could in principle
+cancel out; the next real change recomputes anyway.
 """
 from __future__ import annotations
 
@@ -15,11 +16,16 @@ _INPUTS = {
     # posteriors read each decided lead's keywords and status (core.learning)
     "keywords": "SELECT count(*), bit_xor(hash(id, status, matched_keywords)) FROM leads "
                 "WHERE status IN ('won', 'lost', 'ignored')",
-    # the signal model reads every daily bar and every scored story with tickers (core.signals)
-    "signals": "SELECT (SELECT count(*) || ':' || coalesce(bit_xor(hash(symbol, ts, open, high, low, close, "
-               "volume)), 0) FROM prices WHERE interval = '1d') || '/' || (SELECT count(*) || ':' || "
-               "coalesce(bit_xor(hash(id, sentiment, tickers, published_at, fetched_at)), 0) FROM news "
-               "WHERE sentiment IS NOT NULL AND tickers IS NOT NULL)",
+    # the signal model reads every daily bar and every scored story with tickers (core.signals):
+    # column sums of the bars (a hash of 7 columns over 7 M bars took seconds), and the per-day
+    # ticker aggregate that every insert and re-score of news keeps, plus the story count
+    # (decimal sums: exact, so parallel aggregation cannot change the last digit between runs)
+    "signals": "SELECT (SELECT count(*) || ':' || max(ts) || ':' || sum(open::DECIMAL(18, 4)) || ':' || "
+               "sum(high::DECIMAL(18, 4)) || ':' || sum(low::DECIMAL(18, 4)) || ':' || "
+               "sum(close::DECIMAL(18, 4)) || ':' || sum(volume) FROM prices WHERE interval = '1d') || '/' || "
+               "(SELECT count(*) || ':' || sum(stories) || ':' || sum(scored) || ':' || "
+               "sum(sentiment_sum::DECIMAL(18, 6)) FROM news_ticker_daily) || '/' || "
+               "(SELECT count(*) || ':' || max(fetched_at) FROM news)",
 }
 
 
