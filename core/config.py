@@ -121,6 +121,11 @@ class Settings(BaseSettings):
     stale_after_s: float = Field(3600.0, gt=0, description="A job with no success for this long is flagged stale.")
     export_keep_days: int = Field(90, ge=1, description="Days of rolling daily exports to keep.")
 
+    # bookkeeping retention (core/store/bookkeeping.py; the learn job prunes, issue #18)
+    keep_job_runs_days: int = Field(90, ge=1, description="Days of job run records kept (each job's last run and last success are always kept).")
+    keep_job_requests_days: int = Field(7, ge=1, description="Days of picked 'run now' requests kept.")
+    keep_source_state_days: int = Field(90, ge=1, description="Days an unpolled source's HTTP cache and health row is kept.")
+
     # job runner resilience (core/resilience.py)
     stale_after_overrides: dict[str, float] = Field(default_factory=dict, description="Per-job staleness threshold in seconds (JSON object, job name -> s).")
     job_retries: int = Field(2, ge=0, le=10, description="Retries of a job after a transient error (timeouts, connection errors, busy store).")

@@ -32,7 +32,7 @@ from core.store.keywords import list_keywords
 from core.store.leads import insert_leads
 from core.store.news import insert_news, known_ids
 from core.store.rescore import compose_text
-from core.store.ticker_sentiment import company_names, write_ticker_sentiment
+from core.store.news_ticker_scores import company_names, write_ticker_sentiment
 from core.tickers import TickerMatcher
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,6 @@ import polars as pl
 
 from core.store import feeds as feeds_store
 from core.store import keywords as keywords_store
-from core.store import views_keywords
 from dashboard import data
 
 
@@ -64,7 +63,7 @@ def accept_suggestions(terms: list[str] | None) -> int:
     if learning is not None and hasattr(learning, "accept_suggestions"):
         applied = learning.accept_suggestions(data.store(), terms)  # {term: weight} applied
     else:  # the learned table is in the schema already; adopting it is a plain weight update
-        applied = views_keywords.suggested_weights(data.store(), terms)
+        applied = keywords_store.suggested_weights(data.store(), terms)
         keywords_store.set_weights(data.store(), applied)
     data.invalidate()
     return len(applied)

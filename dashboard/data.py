@@ -20,7 +20,9 @@ import streamlit as st
 
 from core.config import Settings, get_settings
 from core.models import utcnow
-from core.store import Store, views
+from core.store import Store, news_search, ticker_sentiment
+from core.store import lead_inbox as inbox_q
+from core.store import overview as overview_q
 
 TTL_FAST = 30  # seconds: job status, inbox
 TTL_SLOW = 300  # seconds: history, charts
@@ -65,7 +67,7 @@ def invalidate() -> None:
 # ---------------------------------------------------------------- overview
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _overview(path: str, now: datetime) -> dict:
-    return views.overview_kpis(store(), now)
+    return overview_q.overview_kpis(store(), now)
 
 
 def overview() -> dict:
@@ -74,16 +76,16 @@ def overview() -> dict:
 
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _alerts(path: str, now: datetime) -> dict:
-    out = views.alerts(store(), now)
     from core.store import health_alerts  # failing jobs and sources: "All clear" only when true
-
-    out["unhealthy_jobs"] = health_alerts.unhealthy_jobs(store())
-    out["failing_sources"] = health_alerts.failing_sources(store(), now)
     from core.store.price_alerts import recent_alerts  # providers disagreeing on a close (a week)
 
-    out["price_alerts"] = recent_alerts(store(), since=now - timedelta(days=7))
-    status = optional("jobs.status")
-    stale = status.stale_jobs(store(), current_settings(), now) if status else []
+    with store().read():  # one connection for all of them
+        out = overview_q.alerts(store(), now)
+        out["unhealthy_jobs"] = health_alerts.unhealthy_jobs(store())
+        out["failing_sources"] = health_alerts.failing_sources(store(), now)
+        out["price_alerts"] = recent_alerts(store(), since=now - timedelta(days=7))
+        status = optional("jobs.status")
+        stale = status.stale_jobs(store(), current_settings(), now) if status else []
     out["stale_jobs"] = pl.DataFrame(
         [{"job": j.job, "last_success": j.last_success_at, "age_s": j.age_s,
           "threshold_s": j.threshold_s, "reason": j.reason} for j in stale],
@@ -101,7 +103,7 @@ def alerts() -> dict:
 # ---------------------------------------------------------------- news
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _search_news(path: str, text: str, ticker: str, since: datetime, limit: int) -> pl.DataFrame:
-    return views.search_news(store(), text, ticker, since, limit)
+    return news_search.search_news(store(), text, ticker, since, limit)
 
 
 def search_news(text: str, ticker: str, since: datetime, limit: int = 200) -> pl.DataFrame:
@@ -111,7 +113,7 @@ def search_news(text: str, ticker: str, since: datetime, limit: int = 200) -> pl
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _news_tickers(path: str, since: datetime) -> list[str]:
-    return views.news_tickers(store(), since)
+    return ticker_sentiment.news_tickers(store(), since)
 
 
 def news_tickers(since: datetime) -> list[str]:
@@ -120,7 +122,7 @@ def news_tickers(since: datetime) -> list[str]:
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _sentiment_by_ticker(path: str, tickers: tuple[str, ...], since: datetime) -> pl.DataFrame:
-    return views.sentiment_by_ticker(store(), list(tickers), since)
+    return ticker_sentiment.sentiment_by_ticker(store(), list(tickers), since)
 
 
 def sentiment_by_ticker(tickers: list[str], since: datetime) -> pl.DataFrame:
@@ -129,7 +131,7 @@ def sentiment_by_ticker(tickers: list[str], since: datetime) -> pl.DataFrame:
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _news_clusters(path: str, since: datetime, limit: int) -> pl.DataFrame:
-    return views.news_clusters(store(), since, limit)
+    return news_search.news_clusters(store(), since, limit)
 
 
 def news_clusters(since: datetime, limit: int = 30) -> pl.DataFrame:
@@ -138,7 +140,7 @@ def news_clusters(since: datetime, limit: int = 30) -> pl.DataFrame:
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _cluster_items(path: str, cluster_id: str) -> pl.DataFrame:
-    return views.cluster_items(store(), cluster_id)
+    return news_search.cluster_items(store(), cluster_id)
 
 
 def cluster_items(cluster_id: str) -> pl.DataFrame:
@@ -149,7 +151,7 @@ def cluster_items(cluster_id: str) -> pl.DataFrame:
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _lead_inbox(path: str, status: str | None, platform: str | None, text: str, limit: int,
                 intent: str | None = "request") -> pl.DataFrame:
-    return views.lead_inbox(store(), status, platform, None, text, limit, intent)
+    return inbox_q.lead_inbox(store(), status, platform, None, text, limit, intent)
 
 
 def lead_inbox(status: str | None, platform: str | None, text: str = "", limit: int = 200,
@@ -159,7 +161,7 @@ def lead_inbox(status: str | None, platform: str | None, text: str = "", limit: 
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _lead_platforms(path: str) -> list[str]:
-    return views.lead_platforms(store())
+    return inbox_q.lead_platforms(store())
 
 
 def lead_platforms() -> list[str]:
@@ -167,15 +169,15 @@ def lead_platforms() -> list[str]:
 
 
 def lead_events(lead_id: str) -> pl.DataFrame:
-    return views.lead_events(store(), lead_id)
+    return inbox_q.lead_events(store(), lead_id)
 
 
 # ---------------------------------------------------------------- keywords
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _keyword_table(path: str) -> pl.DataFrame:
-    from core.store import views_keywords
+    from core.store import keywords
 
-    return views_keywords.keyword_table(store())
+    return keywords.keyword_table(store())
 
 
 def keyword_table() -> pl.DataFrame:
@@ -183,10 +185,10 @@ def keyword_table() -> pl.DataFrame:
 
 
 def preview_ranking(keywords: pl.DataFrame, hours: int = 24) -> pl.DataFrame:
-    from core.store import views_keywords
+    from core.store import keyword_preview
 
     now = utcnow()
-    return views_keywords.preview_ranking(store(), keywords, now, now - timedelta(hours=hours))
+    return keyword_preview.preview_ranking(store(), keywords, now, now - timedelta(hours=hours))
 
 
 # ---------------------------------------------------------------- signals
@@ -205,19 +207,17 @@ def latest_signals(limit: int = 50) -> pl.DataFrame:
 def _symbol_view(path: str, symbol: str, since: datetime) -> dict:
     """Everything the per-symbol chart needs, with indicators computed over a warm-up margin."""
     from core.signals import equity_curve, indicators
-    from core.store import signals, views_more
+    from core.store import signals
 
-    bars = signals.price_bars(store(), [symbol], since=since - timedelta(days=60))
+    with store().read():  # one connection for the four reads
+        bars = signals.price_bars(store(), [symbol], since=since - timedelta(days=60))
+        history = signals.signal_history(store(), symbol, since.date())
+        sentiment = ticker_sentiment.sentiment_by_ticker(store(), [symbol], since)
+        markers = signals.signal_markers(store(), symbol, since.date())
     ind = indicators(bars).filter(pl.col("ts") >= since) if bars.height else bars
-    history = signals.signal_history(store(), symbol, since.date())
     curve = (equity_curve(history, ind.select("symbol", "ts", "close"))
              if history.height and ind.height else pl.DataFrame())
-    return {
-        "bars": ind,
-        "sentiment": views.sentiment_by_ticker(store(), [symbol], since),
-        "markers": views_more.signal_markers(store(), symbol, since.date()),
-        "equity": curve,
-    }
+    return {"bars": ind, "sentiment": sentiment, "markers": markers, "equity": curve}
 
 
 def symbol_view(symbol: str, since: datetime) -> dict:
@@ -239,19 +239,9 @@ def signal_weights() -> pl.DataFrame:
 # ---------------------------------------------------------------- conversions
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
 def _conversions(path: str, since: datetime) -> dict:
-    from core.leads import funnel
-    from core.store import views_more
+    from core.store import lead_funnel
 
-    outcomes, events = views_more.funnel_inputs(store(), since)
-    return {
-        "leads": outcomes.height,
-        "decided": int(outcomes["status"].is_in(funnel.DECIDED).sum()) if outcomes.height else 0,
-        "funnel": funnel.funnel_counts(outcomes, events),
-        "by_keyword": funnel.conversion_rates(outcomes, "keyword"),
-        "by_platform": funnel.conversion_rates(outcomes, "platform"),
-        "by_week": funnel.conversion_rates(outcomes, "week").sort("group"),
-        "time_to_convert": funnel.time_to_convert(events),
-    }
+    return lead_funnel.conversions(store(), since)  # sums of the daily funnel pre-aggregates
 
 
 def conversions(since: datetime) -> dict:
@@ -262,19 +252,23 @@ def conversions(since: datetime) -> dict:
 # ---------------------------------------------------------------- jobs
 @st.cache_data(ttl=10, show_spinner=False, max_entries=64)
 def _jobs(path: str, now: datetime) -> dict:
-    from core.store import job_runs, source_health, views_more
+    from core.store import job_runs, source_health
 
-    return {
-        "status": job_runs.job_status(store()),
-        "errors": job_runs.error_groups(store(), now - timedelta(days=7)),
-        "durations": views_more.job_durations(store(), now - timedelta(days=7)),
-        "paused": source_health.paused_sources(store(), now),
-        "pending": job_runs.pending_requests(store()),
-    }
+    with store().read():  # one connection for the five reads
+        return {
+            "status": job_runs.job_status(store()),
+            "errors": job_runs.error_groups(store(), now - timedelta(days=7)),
+            "durations": job_runs.job_durations(store(), now - timedelta(days=7)),
+            "paused": source_health.paused_sources(store(), now),
+            "pending": job_runs.pending_requests(store()),
+        }
 
 
 def jobs() -> dict:
-    return _jobs(_key(), utcnow().replace(microsecond=0))
+    # `now` to the 10 s of the cache's ttl: a rerun within them is answered from the cache (a
+    # key to the second missed it on nearly every rerun) and nothing is older than the ttl allows
+    now = utcnow().replace(microsecond=0)
+    return _jobs(_key(), now.replace(second=now.second - now.second % 10))
 
 
 def job_schedule() -> list[dict]:
@@ -313,9 +307,9 @@ def post_history(limit: int = 200, status: str | None = None) -> pl.DataFrame:
 
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _post_counts(path: str) -> pl.DataFrame:
-    from core.store import views_more
+    from core.store import posts
 
-    return views_more.post_counts(store())
+    return posts.post_counts(store())
 
 
 def post_counts() -> pl.DataFrame:
@@ -348,7 +342,7 @@ def inputs() -> dict:
 
 
 def leads_by_ids(ids: list[str]) -> pl.DataFrame:
-    return views.leads_by_ids(store(), ids)
+    return inbox_q.leads_by_ids(store(), ids)
 
 
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
@@ -362,7 +356,7 @@ def _post_candidates(path: str, kind: str, limit: int) -> pl.DataFrame:
         from core.store import signals
 
         return signals.latest_signals(store(), limit)
-    return views.latest_news(store(), limit)
+    return news_search.latest_news(store(), limit)
 
 
 def post_candidates(kind: str, limit: int = 25) -> pl.DataFrame:

@@ -3,7 +3,7 @@
 Why: a fresh offline demo replays recordings that are years old, and a real store can go quiet
 for a week (a holiday, a broken network). A page filtering "last 7 days" would then look empty
 although the store holds data. Each function here returns a ``Window``
-(``core.store.views_recent``): the plain window when it holds the newest row, else the same
+(``core.store.time_windows``): the plain window when it holds the newest row, else the same
 number of days ending at the newest row, marked ``anchored`` so the page says so
 (``components.anchored_note``). Cached like every read in ``dashboard/data.py``.
 """
@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 import polars as pl
 import streamlit as st
 
-from core.store import views_recent
-from core.store.views_recent import Window
+from core.store import time_windows
+from core.store.time_windows import Window
 from dashboard import data
 
 # The trend component needs MACD(12, 26, 9), which TA-Lib (and core.signals.indicators) report
@@ -29,7 +29,7 @@ __all__ = ["Window", "newest", "news_window", "news_daily", "at_least", "leads_w
 @st.cache_data(ttl=data.TTL_FAST, show_spinner=False, max_entries=64)
 def _newest(path: str, table: str, columns: tuple[str, ...], symbol: str | None,
             interval: str | None) -> datetime | None:
-    return views_recent.newest(data.store(), table, columns, symbol=symbol, interval=interval)
+    return time_windows.newest(data.store(), table, columns, symbol=symbol, interval=interval)
 
 
 def newest(table: str, *columns: str, symbol: str | None = None,
@@ -40,7 +40,7 @@ def newest(table: str, *columns: str, symbol: str | None = None,
 
 def news_window(days: int) -> Window:
     """News published in the last ``days``, or in the ``days`` up to the newest story."""
-    return views_recent.window(data.now_minute(), newest("news", "published_at"), days)
+    return time_windows.window(data.now_minute(), newest("news", "published_at"), days)
 
 
 def at_least(win: Window, days: int) -> datetime:
@@ -50,9 +50,9 @@ def at_least(win: Window, days: int) -> datetime:
 
 @st.cache_data(ttl=data.TTL_SLOW, show_spinner=False, max_entries=64)
 def _news_daily(path: str, since: datetime) -> pl.DataFrame:
-    from core.store import views
+    from core.store import news_search
 
-    return views.news_daily(data.store(), since).rename({"stories": "news"})
+    return news_search.news_daily(data.store(), since).rename({"stories": "news"})
 
 
 def news_daily(win: Window) -> pl.DataFrame:
@@ -63,19 +63,19 @@ def news_daily(win: Window) -> pl.DataFrame:
 def leads_window(days: int) -> Window:
     """Leads posted (else fetched) in the last ``days``, or the ``days`` up to the newest one."""
     today = data.now_minute().replace(hour=0, minute=0)
-    return views_recent.window(today, newest("leads", "posted_at", "fetched_at"), days)
+    return time_windows.window(today, newest("leads", "posted_at", "fetched_at"), days)
 
 
 def bars_window(symbol: str, days: int) -> Window:
     """A symbol's daily bars of the last ``days``, or the ``days`` up to its newest daily bar."""
     today = data.now_minute().replace(hour=0, minute=0)
-    return views_recent.window(today, newest("prices", "ts", symbol=symbol, interval="1d"), days)
+    return time_windows.window(today, newest("prices", "ts", symbol=symbol, interval="1d"), days)
 
 
 def signals_window(days: int = 7) -> Window:
     """Signal days of the last ``days``, or the ``days`` up to the newest signal day."""
     today = data.now_minute().replace(hour=0, minute=0)
-    return views_recent.window(today, newest("signals", "day"), days)
+    return time_windows.window(today, newest("signals", "day"), days)
 
 
 def export_range(dataset: str, days: int = 30) -> tuple[date, date, Window | None]:
@@ -85,13 +85,13 @@ def export_range(dataset: str, days: int = 30) -> tuple[date, date, Window | Non
     ds = getattr(data.optional("core.store.exports"), "DATASETS", {}).get(dataset)
     if ds is None or not ds.time_column:
         return (now - timedelta(days=days)).date(), now.date(), None
-    win = views_recent.window(now, newest(ds.table, ds.time_column), days)
+    win = time_windows.window(now, newest(ds.table, ds.time_column), days)
     return win.since.date(), min(win.end.date(), now.date()), win
 
 
 @st.cache_data(ttl=data.TTL_SLOW, show_spinner=False, max_entries=64)
 def _daily_bars(path: str, symbol: str | None) -> int:
-    return views_recent.count_rows(data.store(), "prices", symbol=symbol, interval="1d")
+    return time_windows.count_rows(data.store(), "prices", symbol=symbol, interval="1d")
 
 
 def daily_bars(symbol: str | None = None) -> int:

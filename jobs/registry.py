@@ -80,8 +80,11 @@ def _leads(store, settings):
 def _learn(store, settings):
     from core import signals
     from core.leads import learning
+    from core.models import utcnow
+    from core.store import bookkeeping
 
-    return {"learning": learning.refresh(store), "signals": signals.refresh(store, settings)}
+    return {"learning": learning.refresh(store), "signals": signals.refresh(store, settings),
+            "pruned": bookkeeping.prune_with(store, settings, utcnow())}
 
 
 class PostingFailed(RuntimeError):
@@ -126,8 +129,8 @@ def default_registry(settings=None) -> dict[str, JobSpec]:
                 "schedule_prices_daily", stale_after_s=4 * DAY, market_hours="day"),
         JobSpec("news", _news, "Financial news feeds: fetch, dedup, score sentiment.", "schedule_news"),
         JobSpec("leads", _leads, "Lead feeds: fetch, dedup, match keywords, score.", "schedule_leads"),
-        JobSpec("learn", _learn, "Learned keyword weights and trading signals.", "schedule_learn",
-                stale_after_s=3 * 3600.0),
+        JobSpec("learn", _learn, "Learned keyword weights and trading signals; prunes old bookkeeping.",
+                "schedule_learn", stale_after_s=3 * 3600.0),
         JobSpec("digest", _digest, "Daily Discord digest (off by default).", "schedule_digest",
                 stale_after_s=2 * DAY),
         JobSpec("export", _export, "Rolling daily CSV/Parquet export (off by default).", "schedule_export",

@@ -150,11 +150,16 @@ def thompson_rank(post: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
 def refresh(store) -> dict:
     """Recompute learned_weights from lead outcomes. Returns counts for the job record."""
     from core.store import funnel as fstore
+    from core.store import learn_state
 
+    fp = learn_state.fingerprint(store, "keywords")  # only decided leads move the posteriors
+    if learn_state.unchanged(store, "keywords", fp):
+        return {"skipped": "no decided lead changed since the last run"}
     outcomes = fstore.lead_outcomes(store)
     post = posteriors(outcomes)
     rows = post.with_columns(pl.lit(utcnow()).alias("computed_at"))
     written = fstore.replace_learned_weights(store, rows)
+    learn_state.remember(store, "keywords", fp, utcnow())
     counts = {"leads": outcomes.height,
               "decided": int(outcomes["status"].is_in(DECIDED).sum()) if outcomes.height else 0,
               "terms": written}

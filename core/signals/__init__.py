@@ -54,8 +54,15 @@ def _refresh(store, settings=None) -> dict:
 
     Returns counts for the job record: symbols, bars, news_days, signals, weights.
     """
+    from core.store import learn_state
     from core.store import signals as sstore
 
+    horizon = getattr(settings, "signal_horizon_days", DEFAULT_HORIZON)
+    window = getattr(settings, "signal_window_days", DEFAULT_WINDOW)
+    n0 = getattr(settings, "signal_shrink_n0", SHRINK_N0)
+    fp = learn_state.fingerprint(store, "signals", f"{horizon}/{window}/{n0}")
+    if learn_state.unchanged(store, "signals", fp):  # no new or changed bar or scored story
+        return {"skipped": "no daily bar or scored story changed since the last run"}
     bars = sstore.price_bars(store, interval="1d")
     sentiment = sstore.daily_sentiment(store)
     counts = {"symbols": bars["symbol"].n_unique() if bars.height else 0, "bars": bars.height,
@@ -63,13 +70,11 @@ def _refresh(store, settings=None) -> dict:
     if bars.is_empty():
         log.info("no daily bars; signals not computed", extra=counts)
         return counts
-    horizon = getattr(settings, "signal_horizon_days", DEFAULT_HORIZON)
-    window = getattr(settings, "signal_window_days", DEFAULT_WINDOW)
-    n0 = getattr(settings, "signal_shrink_n0", SHRINK_N0)
     signals, w = compute(bars, sentiment.select("symbol", "day", "sentiment"), horizon, window, n0)
     now = utcnow()
     latest = latest_weights(w, horizon).with_columns(pl.lit(now).alias("computed_at"))
     rows = signals.with_columns(pl.lit(now).alias("computed_at"))
     counts["signals"], counts["weights"] = sstore.replace_signals(store, rows, latest)
+    learn_state.remember(store, "signals", fp, now)
     log.info("signals refreshed", extra=counts)
     return counts

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from core.models import utcnow
 from core.store import Store
+from core.store.top_rows import top_rows
 
 
 @dataclass
@@ -53,10 +54,8 @@ def digest_data(store: Store, now: datetime | None = None, n_signals: int = 10,
 def top_new_leads(store: Store, limit: int = 10) -> list[dict]:
     """The best-scored leads still in status ``new`` (all columns of ``leads``), for posting."""
     with store.read() as con:
-        return con.sql(
-            "SELECT * FROM leads WHERE status = 'new' AND (intent = 'request' OR intent IS NULL) "
-            "ORDER BY score DESC NULLS LAST, posted_at DESC NULLS LAST, id LIMIT ?",
-            params=[int(limit)]).pl().to_dicts()
+        return top_rows(con, "leads", "*", "WHERE status = 'new' AND (intent = 'request' OR intent IS NULL)",
+                        "score DESC NULLS LAST, posted_at DESC NULLS LAST, id", [], limit).to_dicts()
 
 
 # ---- read-only answers for the Discord bot's slash commands ------------------------------

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from core.store import Store
+from core.store import Store, aggregates
 
 
 @dataclass(frozen=True)
@@ -102,9 +102,12 @@ def import_rows(store: Store, name: str, frame: pl.DataFrame) -> int:
         match = " AND ".join(f'i."{k}" IS NOT DISTINCT FROM t."{k}"' for k in ds.key)
         con.register("_import", frame.select(cols).unique(list(ds.key), keep="first").to_arrow())
         try:
-            return len(con.execute(
+            added = len(con.execute(
                 f"INSERT INTO {ds.table} ({quoted}) SELECT {quoted} FROM _import i "
                 f"WHERE NOT EXISTS (SELECT 1 FROM {ds.table} t WHERE {match}) "
                 f"ON CONFLICT DO NOTHING RETURNING 1").fetchall())
+            if added:
+                aggregates.after_import(con, ds.table)
+            return added
         finally:
             con.unregister("_import")

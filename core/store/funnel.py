@@ -10,7 +10,7 @@ from datetime import datetime
 import polars as pl
 
 from core.models import LeadStatus, utcnow
-from core.store import Store, insert_frame
+from core.store import Store, aggregates, insert_frame
 
 LEARNED_COLUMNS = ["term", "trials", "conversions", "rate_mean", "rate_low", "rate_high",
                    "suggested_weight", "computed_at"]
@@ -48,6 +48,7 @@ def set_lead_status(store: Store, lead_ids: list[str], to_status: str, note: str
                 "UPDATE leads SET status = ?, status_at = ?, note = coalesce(?, note) "
                 "WHERE list_contains(?, id)", [status, at, note, [r[0] for r in changed]],
             )
+            aggregates.after_change(con, "leads", [r[0] for r in changed])
     return len(changed)
 
 

@@ -249,3 +249,17 @@ def get_request(store: Store, request_id: int) -> dict | None:
             params=[int(request_id)],
         ).pl()
     return None if frame.is_empty() else frame.row(0, named=True)
+
+
+def job_durations(store: Store, since: datetime, limit_per_job: int = 200) -> pl.DataFrame:
+    """Recent finished runs of every job (started_at, duration_s) for one duration chart."""
+    with store.read() as con:
+        return con.sql(
+            """
+            SELECT job, started_at, status, duration_s FROM (
+                SELECT job, started_at, status,
+                       date_diff('millisecond', started_at, finished_at) / 1000.0 AS duration_s,
+                       row_number() OVER (PARTITION BY job ORDER BY started_at DESC) AS rn
+                FROM job_runs WHERE started_at >= ? AND finished_at IS NOT NULL AND status <> 'skipped')
+            WHERE rn <= ? ORDER BY job, started_at
+            """, params=[since, int(limit_per_job)]).pl()

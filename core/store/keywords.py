@@ -64,3 +64,25 @@ def seed_keywords(store: Store, defaults: dict[str, float]) -> int:
         "negative": [False] * len(defaults), "whole_word": [len(t) <= 4 for t in defaults],
         "enabled": [True] * len(defaults),
     }))
+
+
+def keyword_table(store: Store) -> pl.DataFrame:
+    """Every keyword with the learned weight, its interval and evidence beside it."""
+    with store.read() as con:
+        return con.sql(
+            """
+            SELECT k.term, k.weight, k.enabled, k.negative, k.whole_word,
+                   l.suggested_weight AS learned_weight, l.rate_low, l.rate_high,
+                   l.conversions, l.trials, l.computed_at AS learned_at
+            FROM keywords k LEFT JOIN learned_weights l USING (term)
+            ORDER BY k.enabled DESC, k.weight DESC, k.term
+            """).pl()
+
+
+def suggested_weights(store: Store, terms: list[str] | None = None) -> dict[str, float]:
+    """Learned weights for existing keywords (all, or just ``terms``)."""
+    with store.read() as con:
+        rows = con.execute(
+            "SELECT l.term, l.suggested_weight FROM learned_weights l JOIN keywords k USING (term) "
+            "WHERE ? IS NULL OR list_contains(?, l.term)", [terms, terms]).fetchall()
+    return {t: float(w) for t, w in rows}

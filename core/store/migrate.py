@@ -9,6 +9,17 @@ import duckdb
 _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
+def _backfill_aggregates(con: duckdb.DuckDBPyConnection) -> None:
+    from core.store.aggregates import rebuild_all
+
+    rebuild_all(con)
+
+
+# Python run right after a migration's SQL, in its transaction: fills tables it created from
+# rows already stored, with the same queries that maintain them later (no second copy in SQL).
+AFTER_SQL = {130: _backfill_aggregates}
+
+
 def available_migrations() -> list[tuple[int, str, str]]:
     """(version, file name, SQL) for every migration shipped with the code, in order."""
     found = []
@@ -43,6 +54,8 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, up_to: int | None = None,
         con.begin()
         try:
             con.execute(sql)
+            if version in AFTER_SQL:
+                AFTER_SQL[version](con)
             con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
             con.commit()
         except BaseException:

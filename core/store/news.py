@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from core.models import NEWS_SCHEMA
-from core.store import Store, insert_new
+from core.store import Store, aggregates, insert_new
 
 log = logging.getLogger(__name__)
 _ID_TABLES = {"news", "leads"}
@@ -29,7 +29,9 @@ def insert_rows(store: Store, table: str, frame: pl.DataFrame) -> list[str]:
     for attempt in range(_CONFLICT_RETRIES + 1):
         try:
             with store.write() as con:
-                return insert_new(con, table, frame, "id")["id"].to_list()
+                new = insert_new(con, table, frame, "id")["id"].to_list()
+                aggregates.after_insert(con, table, frame, new)  # same transaction
+                return new
         except (duckdb.TransactionException, duckdb.ConstraintException, duckdb.CatalogException) as exc:
             # CatalogException "python_arrow_scan does not exist": measured with duckdb 2.0.1 when
             # threads register Arrow data on fresh connections at the same instant (prevented now

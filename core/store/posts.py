@@ -184,3 +184,9 @@ def get_posts(store: Store, keys: list[str]) -> pl.DataFrame:
     with store.read() as con:
         return con.sql(f"SELECT {', '.join(POST_COLUMNS)} FROM posts WHERE list_contains(?, idempotency_key)",
                        params=[list(keys)]).pl()
+
+
+def post_counts(store: Store) -> pl.DataFrame:
+    """How many ledger rows are in each delivery status."""
+    with store.read() as con:
+        return con.sql("SELECT status, count(*) AS posts FROM posts GROUP BY status ORDER BY status").pl()

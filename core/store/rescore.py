@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from core.store import Store
+from core.store import Store, aggregates
 
 # table -> the column holding the text after the title (same composition as at ingest)
 RESCORE_TABLES: dict[str, str] = {"news": "summary", "leads": "body"}
@@ -75,4 +75,6 @@ def write_scores(store: Store, table: str, ids: list[str], compound: list[float]
             ).fetchone()
         finally:
             con.unregister("_scores")
+        if table == "news":
+            aggregates.after_change(con, table, ids)  # news sentiment per ticker and day
     return int(changed[0]) if changed else 0

@@ -24,9 +24,10 @@ def price_bars(store: Store, symbols: list[str] | None = None, interval: str = "
     """
     where = ["interval = ?", "close IS NOT NULL"]
     params: list = [interval]
-    if symbols is not None:
-        where.append("list_contains(?, symbol)")
-        params.append(list(symbols))
+    if symbols is not None:  # an IN list, not list_contains: DuckDB skips other symbols' row groups
+        symbols = list(symbols) or [None]
+        where.append(f"symbol IN ({', '.join('?' * len(symbols))})")
+        params.extend(symbols)
     if since is not None:
         where.append("ts >= ?")
         params.append(since)
@@ -40,24 +41,20 @@ def price_bars(store: Store, symbols: list[str] | None = None, interval: str = "
 def daily_sentiment(store: Store, symbols: list[str] | None = None) -> pl.DataFrame:
     """(symbol, day, sentiment, news) : mean news sentiment per ticker and UTC day of publication.
 
-    A news row counts for every ticker in its ``tickers`` list with its per-ticker score
-    (``news_ticker_sentiment``: the part of the story about that ticker), or its overall score
-    where it has none; rows without a score are skipped.
+    Read from the daily per-ticker pre-aggregate (``core.store.ticker_sentiment``), so the learn
+    job's cost follows the days and tickers, not the stories: a story counts for every ticker in
+    its ``tickers`` list with its per-ticker score (``news_ticker_sentiment``) or its overall
+    score where it has none; stories without a score are skipped.
     """
     params: list = []
-    where = ""
+    where = "WHERE scored > 0"
     if symbols is not None:
-        where = "WHERE list_contains(?, symbol)"
+        where += " AND list_contains(?, ticker)"
         params.append([s.upper() for s in symbols])
     with store.read() as con:
         return con.sql(
-            "WITH u AS (SELECT id, upper(unnest(tickers)) AS symbol, "
-            "CAST(coalesce(published_at, fetched_at) AS DATE) AS day, sentiment "
-            "FROM news WHERE sentiment IS NOT NULL AND tickers IS NOT NULL), "
-            "t AS (SELECT u.symbol, u.day, coalesce(s.sentiment, u.sentiment) AS sentiment "
-            "FROM u LEFT JOIN news_ticker_sentiment s ON s.news_id = u.id AND s.ticker = u.symbol) "
-            "SELECT symbol, day, avg(sentiment) AS sentiment, count(*) AS news FROM t "
-            f"{where} GROUP BY symbol, day ORDER BY symbol, day", params=params,
+            "SELECT ticker AS symbol, day, sentiment_sum / scored AS sentiment, scored AS news "
+            f"FROM news_ticker_daily {where} ORDER BY symbol, day", params=params,
         ).pl()
 
 
@@ -67,18 +64,23 @@ def replace_signals(store: Store, signals: pl.DataFrame, weights: pl.DataFrame) 
     with store.write() as con:
         con.execute("DELETE FROM signals WHERE list_contains(?, symbol)", [symbols])
         n_signals = insert_frame(con, "signals", signals, SIGNAL_COLUMNS)
+        con.execute("DELETE FROM signals_latest WHERE list_contains(?, symbol)", [symbols])
+        con.execute(
+            "INSERT INTO signals_latest SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER "
+            "(PARTITION BY symbol ORDER BY day DESC) AS rn FROM signals WHERE list_contains(?, symbol)) "
+            "WHERE rn = 1", [symbols])
         con.execute("DELETE FROM signal_weights")
         n_weights = insert_frame(con, "signal_weights", weights, WEIGHT_COLUMNS)
     return n_signals, n_weights
 
 
 def latest_signals(store: Store, limit: int = 50) -> pl.DataFrame:
-    """Each symbol's most recent signal row, strongest composite first."""
+    """Each symbol's most recent signal row, strongest composite first (``signals_latest``,
+    kept by ``replace_signals``, so this reads one row per symbol, not the whole history)."""
     with store.read() as con:
         return con.sql(
-            "SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER "
-            "(PARTITION BY symbol ORDER BY day DESC) AS rn FROM signals) WHERE rn = 1 "
-            "ORDER BY abs(composite) DESC NULLS LAST, symbol LIMIT ?", params=[limit],
+            "SELECT * FROM signals_latest ORDER BY abs(composite) DESC NULLS LAST, symbol LIMIT ?",
+            params=[limit],
         ).pl()
 
 
@@ -97,3 +99,20 @@ def signal_weights(store: Store) -> pl.DataFrame:
     """The current component weights with their track record and reason, heaviest first."""
     with store.read() as con:
         return con.sql("SELECT * FROM signal_weights ORDER BY weight DESC, component").pl()
+
+
+def signal_markers(store: Store, symbol: str, since: date, threshold: float = 0.5) -> pl.DataFrame:
+    """Days where the composite crossed +/- ``threshold``: where to draw buy/sell markers."""
+    with store.read() as con:
+        return con.sql(
+            """
+            SELECT s.day, p.close AS price, s.composite,
+                   CASE WHEN s.composite > 0 THEN 'triangle-up' ELSE 'triangle-down' END AS symbol_shape,
+                   CASE WHEN s.composite > 0 THEN 'green' ELSE 'red' END AS color,
+                   printf('composite %+.2f', s.composite) AS label
+            FROM signals s JOIN prices p
+              ON p.symbol = s.symbol AND p.interval = '1d' AND CAST(p.ts AS DATE) = s.day
+            WHERE s.symbol = ? AND s.day >= ? AND abs(s.composite) >= ?
+              AND p.symbol = ? AND p.ts >= ?  -- lets DuckDB skip other symbols' and older bars
+            ORDER BY s.day
+            """, params=[symbol.upper(), since, threshold, symbol.upper(), since]).pl()

@@ -64,10 +64,10 @@ def e2e_settings(seeded_template, tmp_path_factory) -> Settings:
     """The operator-flow store: the sample plus a little lead history from this month (the
     sample's own rows are years old, so an export of the last 30 days has something to hold)."""
     settings = copy_of(seeded_template, tmp_path_factory, "e2e")
-    from core.store import funnel, views
+    from core.store import funnel, lead_inbox
 
     store = Store.from_settings(settings)
-    oldest = views.lead_inbox(store, "new")["id"].to_list()[-2:]
+    oldest = lead_inbox.lead_inbox(store, "new")["id"].to_list()[-2:]
     funnel.set_lead_status(store, oldest[:1], "reviewed")
     funnel.set_lead_status(store, oldest, "contacted", note="e2e: seeded history")
     return settings

@@ -5,7 +5,7 @@ Run by hand (not a test; pytest does not collect it):
     .venv/bin/python -m tests.e2e.make_screenshot [--page Overview] [--out docs/screenshot.png]
 
 The store is a temp dir seeded from data/sample (``core.seed.seed_if_empty``, the offline
-demo) plus a small synthetic month (``core.store.synthetic.fill``: news, leads, prices, job
+demo) plus a small synthetic month (``bench.stores.synthetic.fill``: news, leads, prices, job
 runs ending now; its keyword table replaces the seeded one), because the sample's recordings
 are years old and would leave today's metrics empty. Nothing outside the temp dir and the
 output file is touched.
@@ -18,9 +18,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.stores import synthetic
 from core.models import utcnow
 from core.seed import seed_if_empty
-from core.store import Store, keywords, signals, synthetic
+from core.store import Store, keywords, signals
 from tests.conftest import REPO
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, e2e_settings_for, open_page, start_dashboard
 

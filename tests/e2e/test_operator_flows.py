@@ -16,9 +16,8 @@ import pytest
 from playwright.sync_api import expect
 
 from core.models import utcnow
-from core.store import Store
+from core.store import Store, funnel, keywords, lead_inbox, posts
 from core.store import exports as export_q
-from core.store import funnel, keywords, posts, views, views_keywords
 from tests.e2e.conftest import choose, edit_grid_cell, no_exception, open_page, shot, track_runs, wait_runs
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +47,7 @@ def test_every_page_opens_from_the_sidebar_without_an_exception(page, dashboard)
 @pytest.mark.timeout(90)
 def test_marking_a_lead_contacted_writes_one_lead_event(page, dashboard):
     store = _store(dashboard.settings)
-    inbox = views.lead_inbox(store, "new")
+    inbox = lead_inbox.lead_inbox(store, "new")
     assert not inbox.is_empty(), "the seeded sample should leave new leads in the inbox"
     lead_id, title = inbox["id"][0], inbox["title"][0]  # the page opens on the best-scored new lead
     before = export_q.read_rows(store, "lead_events")
@@ -71,7 +70,7 @@ def test_marking_a_lead_contacted_writes_one_lead_event(page, dashboard):
     row = new.row(0, named=True)
     assert (row["lead_id"], row["from_status"], row["to_status"]) == (lead_id, "new", "contacted")
     assert funnel.lead_events(store).filter(pl.col("lead_id") == lead_id).height >= 1
-    assert views.leads_by_ids(store, [lead_id])["status"][0] == "contacted"
+    assert lead_inbox.leads_by_ids(store, [lead_id])["status"][0] == "contacted"
 
 
 @pytest.mark.timeout(90)
@@ -95,7 +94,7 @@ def test_inbox_shows_intent_and_the_offers_view(page, dashboard):
 @pytest.mark.timeout(90)
 def test_editing_a_keyword_weight_saves_it(page, dashboard):
     store = _store(dashboard.settings)
-    table = views_keywords.keyword_table(store)  # the order the editor shows
+    table = keywords.keyword_table(store)  # the order the editor shows
     row = min(4, table.height - 1)
     term, old = table["term"][row], table["weight"][row]
     new_weight = 3.7 if abs(old - 3.7) > 1e-9 else 4.1  # the column steps by 0.1

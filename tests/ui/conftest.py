@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from bench.stores import synthetic
 from core.config import Settings
 from core.models import utcnow
-from core.store import Store, synthetic
+from core.store import Store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 TIMEOUT = 30

@@ -1,12 +1,12 @@
-"""Windows anchored to the data (core.store.views_recent) and the Discord markdown preview."""
+"""Windows anchored to the data (core.store.time_windows) and the Discord markdown preview."""
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from core.replay import replay_files
 from core.seed import sample_files
-from core.store import views_recent
-from core.store.views_recent import window
+from core.store import time_windows
+from core.store.time_windows import window
 from dashboard.components import discord_markdown, flash_due
 
 NOW = datetime(2026, 11, 26, 12, 0)
@@ -32,23 +32,23 @@ def test_window_on_an_empty_table_and_on_dates():
 
 @pytest.mark.timeout(30)
 def test_newest_reads_the_table_with_bound_filters(store, settings):
-    assert views_recent.newest(store, "news", "published_at") is None
+    assert time_windows.newest(store, "news", "published_at") is None
     replay_files(store, settings, "prices", sample_files()["prices"])
-    assert views_recent.newest(store, "prices", "ts", symbol="aapl", interval="1d") == datetime(2020, 11, 6)
+    assert time_windows.newest(store, "prices", "ts", symbol="aapl", interval="1d") == datetime(2020, 11, 6)
     # the 1m recording holds no bars (the replay records why)
-    assert views_recent.newest(store, "prices", "ts", symbol="AAPL", interval="1m") is None
-    assert views_recent.newest(store, "prices", "ts", symbol="MSFT") is None
-    assert views_recent.count_rows(store, "prices", symbol="AAPL", interval="1d") == 50
+    assert time_windows.newest(store, "prices", "ts", symbol="AAPL", interval="1m") is None
+    assert time_windows.newest(store, "prices", "ts", symbol="MSFT") is None
+    assert time_windows.count_rows(store, "prices", symbol="AAPL", interval="1d") == 50
 
 
 @pytest.mark.timeout(30)
 def test_newest_refuses_names_that_are_not_in_the_schema(store):
     with pytest.raises(ValueError):
-        views_recent.newest(store, "news", 'published_at") FROM news; DROP TABLE news; --')
+        time_windows.newest(store, "news", 'published_at") FROM news; DROP TABLE news; --')
     with pytest.raises(ValueError):
-        views_recent.newest(store, "no_such_table", "ts")
+        time_windows.newest(store, "no_such_table", "ts")
     with pytest.raises(ValueError):
-        views_recent.newest(store, "news", "published_at", interval="1d")  # news has no interval
+        time_windows.newest(store, "news", "published_at", interval="1d")  # news has no interval
 
 
 def test_discord_markdown_escapes_only_streamlit_only_syntax():

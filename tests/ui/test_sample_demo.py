@@ -15,8 +15,7 @@ from core import signals as core_signals
 from core.config import Settings
 from core.replay import replay_files
 from core.seed import sample_files, seed_if_empty
-from core.store import Store, views
-from core.store import views_recent
+from core.store import Store, lead_inbox, time_windows
 from tests.ui.conftest import make_app, no_exceptions
 
 
@@ -50,7 +49,7 @@ def test_seed_computes_signals_and_learned_weights(sample_template):
 
 @pytest.mark.timeout(60)
 def test_news_falls_back_to_the_days_before_the_newest_story(settings, sample_store):
-    newest = views_recent.newest(sample_store, "news", "published_at")
+    newest = time_windows.newest(sample_store, "news", "published_at")
     assert newest < datetime.now() - timedelta(days=7)  # the sample is old: the plain window is empty
     at = make_app(settings, "pages/news.py")
     no_exceptions(at)
@@ -126,7 +125,7 @@ def test_status_change_confirmation_survives_the_rerun(settings, sample_store):
     at.button(key="one_contacted").click().run()
     no_exceptions(at)
     assert [s.value for s in at.success] == ["Lead marked contacted"]
-    assert views.leads_by_ids(sample_store, [lead_id])["status"][0] == "contacted"
+    assert lead_inbox.leads_by_ids(sample_store, [lead_id])["status"][0] == "contacted"
 
 
 @pytest.mark.timeout(60)

@@ -211,7 +211,10 @@ def test_refresh_writes_signals_and_weights(store):
     assert sorted(w["component"]) == sorted(COMPONENTS)
     assert all("toward equal" in r for r in w["reason"])
     assert w["weight"].sum() <= 1.0 + 1e-9
-    # a second run replaces, never duplicates
+    # a second run with nothing new computes nothing; a forced one replaces, never duplicates
+    assert "skipped" in refresh(store)
+    with store.write() as con:
+        con.execute("DELETE FROM learn_state")
     assert refresh(store)["signals"] == 360
     assert sstore.signal_history(store, "BBB").height == 120
     bars = sstore.price_bars(store, ["AAA"], since=START + timedelta(days=110))

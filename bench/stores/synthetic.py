@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core.store import Store
+from core.store import Store, aggregates
 
 BASE_SYMBOLS = ["AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "SPY"]
 SOURCES = ["marketwatch", "cnbc", "yahoo", "sec", "seekingalpha"]
@@ -143,3 +143,6 @@ def fill(store: Store, now: datetime, news: int = 1_000_000, leads: int = 200_00
             "last_error) "
             "VALUES ('r/slavelabour', ?, 5, ?, 'HTTP 429 Too Many Requests (5 in a row)')",
             [now, now + timedelta(minutes=30)])
+        # What the jobs keep beside the rows they write (one commit with them, as the jobs do).
+        con.execute("INSERT INTO signals_latest SELECT * FROM signals WHERE day = CAST(? AS DATE)", [today])
+        aggregates.rebuild_all(con)

@@ -1,8 +1,7 @@
-"""Read-side queries for the Keywords page: the table beside its learned weights, and a preview.
+"""How recent leads would rank with unsaved keyword weights (the Keywords page's preview).
 
-The preview answers "how would today's leads rank with these (unsaved) weights?" by running
-the same pure matcher and score the leads job uses (``core.leads.keywords``) over a bounded set of
-recent leads, so the operator sees the effect before saving.
+It runs the same pure matcher and score the leads job uses (``core.leads.keywords``) over a bounded
+set of recent leads, so the operator sees the effect before saving.
 """
 from __future__ import annotations
 
@@ -12,28 +11,6 @@ import polars as pl
 
 from core.leads.keywords import KeywordMatcher, lead_score
 from core.store import Store
-
-
-def keyword_table(store: Store) -> pl.DataFrame:
-    """Every keyword with the learned weight, its interval and evidence beside it."""
-    with store.read() as con:
-        return con.sql(
-            """
-            SELECT k.term, k.weight, k.enabled, k.negative, k.whole_word,
-                   l.suggested_weight AS learned_weight, l.rate_low, l.rate_high,
-                   l.conversions, l.trials, l.computed_at AS learned_at
-            FROM keywords k LEFT JOIN learned_weights l USING (term)
-            ORDER BY k.enabled DESC, k.weight DESC, k.term
-            """).pl()
-
-
-def suggested_weights(store: Store, terms: list[str] | None = None) -> dict[str, float]:
-    """Learned weights for existing keywords (all, or just ``terms``)."""
-    with store.read() as con:
-        rows = con.execute(
-            "SELECT l.term, l.suggested_weight FROM learned_weights l JOIN keywords k USING (term) "
-            "WHERE ? IS NULL OR list_contains(?, l.term)", [terms, terms]).fetchall()
-    return {t: float(w) for t, w in rows}
 
 
 def recent_leads_text(store: Store, since: datetime, limit: int = 500) -> pl.DataFrame:

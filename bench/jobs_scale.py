@@ -1,0 +1,117 @@
+"""Job run times at today's store size and at ten times it: news over 50 feeds, leads, learn.
+
+Each scale's cached store (``bench/stores/scale.py``, built by ``bench/dashboard.py`` or on
+first use here) is copied to ``bench/out/jobs-scale<N>/`` so the jobs' writes never change the
+store the page benchmark reads. 50 news feeds and 10 lead feeds, 20 fresh items each, are
+served by the loopback fake (``tests/fakes/http_server.py``); then:
+
+* news run (every item new: fetch, parse, dedup against 1 M / 10 M stored ids, score, insert,
+  refresh the days' sentiment aggregate), and the same run again (every item known);
+* leads run (keyword match, insert, funnel aggregates);
+* learn after those runs (inputs changed: recomputed), and learn again (nothing changed:
+  each part skipped by its input fingerprint), both with the bookkeeping prune.
+
+Baseline: the same job at scale 1; target (issue #18): scale 10 <= scale 1 + 20 %.
+
+    .venv/bin/python bench/jobs_scale.py --scale 1 10
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.stores import scale as scales  # noqa: E402
+from core.config import Settings  # noqa: E402
+from core.ingest import ingest_leads, ingest_news  # noqa: E402
+from core.models import utcnow  # noqa: E402
+from core.store import Store  # noqa: E402
+from tests.fakes.http_server import FakeHttpServer  # noqa: E402
+
+N_NEWS_FEEDS, N_LEAD_FEEDS, ITEMS = 50, 10, 20
+TICKERS = ["AAPL", "MSFT", "NVDA", "TSLA"]
+WORDS = ["looking for a developer", "need a python developer", "trading bot", "discord bot"]
+
+
+def rss(feed: str, nonce: str, lead: bool) -> bytes:
+    now = utcnow()
+    items = []
+    for i in range(ITEMS):
+        title = (f"[Hiring] {WORDS[i % 4]} for a project {nonce}-{i}" if lead
+                 else f"{TICKERS[i % 4]} shares rise after {feed} report {nonce}-{i}")
+        items.append(f"<item><title>{title}</title><link>https://bench.example/{feed}/{nonce}/{i}</link>"
+                     f"<guid>{feed}-{nonce}-{i}</guid><description>{title}. Details follow.</description>"
+                     f"<pubDate>{now:%a, %d %b %Y %H:%M:%S} +0000</pubDate></item>")
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{feed}</title>'
+            f'<link>https://bench.example/{feed}</link><description>bench</description>'
+            f'{"".join(items)}</channel></rss>').encode()
+
+
+def timed(fn):
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def run_scale(scale: int) -> dict:
+    src, meta = scales.build(scale)
+    Store.from_settings(src)  # migrations on the cached store first
+    folder = scales.OUT / f"jobs-scale{scale}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    shutil.copy(src.store_path, folder / src.store_file)
+    settings = Settings(_env_file=None, data_dir=folder, offline=False, http_timeout_s=10.0,
+                        http_deadline_s=60.0, job_deadline_s=600.0)
+    store = Store.from_settings(settings)
+    from core import signals
+    from core.leads import learning
+    from core.store import bookkeeping
+
+    def learn():
+        return {"learning": learning.refresh(store), "signals": signals.refresh(store, settings),
+                "pruned": bookkeeping.prune_with(store, settings, utcnow())}
+
+    nonce = f"s{scale}-{time.time_ns()}"
+    out: dict[str, float] = {}
+    with FakeHttpServer() as server:
+        news = [server.put(f"/news{i}.rss", rss(f"news{i}", nonce, False)) for i in range(N_NEWS_FEEDS)]
+        leads = [server.put(f"/leads{i}.rss", rss(f"leads{i}", nonce, True)) for i in range(N_LEAD_FEEDS)]
+        learn()  # the state a running install is in: learned once already
+        out["news run (all new)"], c = timed(lambda: ingest_news(store, settings, news))
+        out["news run (all known)"], _ = timed(lambda: ingest_news(store, settings, news))
+        out["leads run"], lc = timed(lambda: ingest_leads(store, settings, leads))
+        out["learn (inputs changed)"], first = timed(learn)
+        out["learn (nothing new)"], again = timed(learn)
+    print(f"scale {scale}: news run stored {c.new} new of {N_NEWS_FEEDS * ITEMS}; leads run {lc.new} new; "
+          f"learn again: {again['learning'].get('skipped', 'recomputed')}; "
+          f"{again['signals'].get('skipped', 'recomputed')}")
+    shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", type=int, nargs="+", default=[1, 10], choices=[1, 10])
+    ap.add_argument("--quick", action="store_true", help="scale 1 only")
+    args = ap.parse_args()
+    scale_list = [1] if args.quick else sorted(set(args.scale))
+    results = {s: run_scale(s) for s in scale_list}
+    cols = "".join(f"{'scale ' + str(s) + ' s':>12}" for s in scale_list)
+    print(f"\n{'job':<26}{cols}" + (f"{'ratio':>8}   target <= 1.20x" if len(scale_list) == 2 else ""))
+    for job in results[scale_list[0]]:
+        line = f"{job:<26}" + "".join(f"{results[s][job]:>12.2f}" for s in scale_list)
+        if len(scale_list) == 2:
+            r = results[10][job] / results[1][job]
+            line += f"{r:>7.2f}x" + ("  <- over target" if r > 1.2 else "")
+        print(line)
+    print("(timings from one run each on this machine; see README for the load it was under)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,49 @@
+"""What the learn job last computed from: a fingerprint of its inputs per part.
+
+A fingerprint is counts plus order-free sums or XORed row hashes over the columns a part reads,
+so an insert, delete or change of those rows changes it, while a run with nothing new costs a
+scan of a few columns instead of the whole recomputation (reading every decided lead into the
+learner; every daily bar and scored story into the signal model). Sums could in principle
+cancel out; the next real change recomputes anyway.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.store import Store
+
+_INPUTS = {
+    # posteriors read each decided lead's keywords and status (core.leads.learning)
+    "keywords": "SELECT count(*), bit_xor(hash(id, status, matched_keywords)) FROM leads "
+                "WHERE status IN ('won', 'lost', 'ignored')",
+    # the signal model reads every daily bar and every scored story with tickers (core.signals):
+    # column sums of the bars (a hash of 7 columns over 7 M bars took seconds), and the per-day
+    # ticker aggregate that every insert and re-score of news keeps, plus the story count
+    # (decimal sums: exact, so parallel aggregation cannot change the last digit between runs)
+    "signals": "SELECT (SELECT count(*) || ':' || max(ts) || ':' || sum(open::DECIMAL(18, 4)) || ':' || "
+               "sum(high::DECIMAL(18, 4)) || ':' || sum(low::DECIMAL(18, 4)) || ':' || "
+               "sum(close::DECIMAL(18, 4)) || ':' || sum(volume) FROM prices WHERE interval = '1d') || '/' || "
+               "(SELECT count(*) || ':' || sum(stories) || ':' || sum(scored) || ':' || "
+               "sum(sentiment_sum::DECIMAL(18, 6)) FROM news_ticker_daily) || '/' || "
+               "(SELECT count(*) || ':' || max(fetched_at) FROM news)",
+}
+
+
+def fingerprint(store: Store, part: str, extra: str = "") -> str:
+    """The current fingerprint of ``part``'s inputs (``extra``: e.g. the settings it ran with)."""
+    with store.read() as con:
+        row = con.execute(_INPUTS[part]).fetchone()
+    return ":".join(str(v) for v in row) + (f"|{extra}" if extra else "")
+
+
+def unchanged(store: Store, part: str, fp: str) -> bool:
+    """True when ``part`` was last computed from inputs with this fingerprint."""
+    with store.read() as con:
+        row = con.execute("SELECT fingerprint FROM learn_state WHERE part = ?", [part]).fetchone()
+    return row is not None and row[0] == fp
+
+
+def remember(store: Store, part: str, fp: str, at: datetime) -> None:
+    with store.write() as con:
+        con.execute("INSERT OR REPLACE INTO learn_state (part, fingerprint, computed_at) VALUES (?, ?, ?)",
+                    [part, fp, at])
