@@ -29,7 +29,7 @@ _ROWS = """
 SELECT ticker, CAST(published_at AS DATE) AS day, count(*) AS stories, count(sentiment) AS scored,
        coalesce(sum(sentiment), 0) AS sentiment_sum
 FROM (SELECT u.published_at, coalesce(s.sentiment, u.sentiment) AS sentiment, u.ticker
-      FROM (SELECT id, published_at, sentiment, unnest(tickers) AS ticker FROM news
+      FROM (SELECT id, published_at, sentiment, upper(unnest(tickers)) AS ticker FROM news
             WHERE published_at >= ? AND published_at < ? {extra}) AS u
       LEFT JOIN news_ticker_sentiment AS s ON s.news_id = u.id AND s.ticker = u.ticker)
 WHERE ticker IS NOT NULL

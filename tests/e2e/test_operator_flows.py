@@ -76,7 +76,7 @@ def test_marking_a_lead_contacted_writes_one_lead_event(page, dashboard):
 @pytest.mark.timeout(90)
 def test_inbox_shows_intent_and_the_offers_view(page, dashboard):
     store = _store(dashboard.settings)
-    offers = views.lead_inbox(store, "new", intent="offer")
+    offers = lead_inbox.lead_inbox(store, "new", intent="offer")
     assert not offers.is_empty(), "the r/forhire sample holds [For Hire] offers"
     page.goto(dashboard.url)
     open_page(page, "Leads inbox")

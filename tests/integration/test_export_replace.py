@@ -10,7 +10,7 @@ import pytest
 from core.atomic_files import OLD_MARK, TMP_MARK, exchange, publish
 from core.exports import export_dataset, read_export
 from core.models import utcnow
-from core.store import synthetic
+from bench.stores import synthetic
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -7,7 +7,7 @@ import pytest
 
 from core.exports import ExportError, export_dataset, import_export, read_export
 from core.models import utcnow
-from core.store import synthetic
+from bench.stores import synthetic
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -8,7 +8,7 @@ from core.config import DEFAULT_KEYWORDS
 from core.leads.sample import SAMPLE
 from core.replay import replay_file
 from core.store.keywords import seed_keywords
-from core.store.views import lead_inbox
+from core.store.lead_inbox import lead_inbox
 
 pytestmark = pytest.mark.timeout(90)
 

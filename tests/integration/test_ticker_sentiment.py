@@ -11,7 +11,8 @@ import pytest
 from core.ingest import ingest_documents
 from core.store.feeds import set_watchlist
 from core.store.signals import daily_sentiment
-from core.store.views import sentiment_by_ticker
+from core.store import ticker_sentiment
+from core.store.ticker_sentiment import sentiment_by_ticker
 from jobs.commands.rescore import rescore_table
 
 pytestmark = pytest.mark.timeout(60)
@@ -66,5 +67,6 @@ def test_overall_score_is_used_where_a_row_has_no_per_ticker_score(store, settin
     ingest_documents(store, settings, "news", [("n", FEED, {})])
     with store.write() as con:
         con.execute("DELETE FROM news_ticker_sentiment")
+        ticker_sentiment.rebuild(con)  # the daily aggregate follows the rows (its writers keep it so)
         overall = con.execute("SELECT sentiment FROM news WHERE url = 'https://n.test/1'").fetchone()[0]
     assert {r["symbol"]: r["sentiment"] for r in daily_sentiment(store).to_dicts()} == {"WMT": overall}

@@ -3,7 +3,7 @@ import pytest
 
 from core.sentiment.explain import explain
 from core.store.rescore import compose_text
-from core.store.views import search_news
+from core.store.news_search import search_news
 from tests.ui.conftest import make_app, no_exceptions
 
 
