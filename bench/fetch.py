@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.config import Settings  # noqa: E402
-from core.sources.http import HttpClient  # noqa: E402
-from tests.fakes.http_server import Delay, FakeHttpServer  # noqa: E402
+from core.config import Settings
+from core.sources.http import HttpClient
+from tests.fakes.http_server import Delay, FakeHttpServer
 
 FEED = (Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "http" / "pressreleases.rss").read_bytes()
 

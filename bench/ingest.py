@@ -26,8 +26,8 @@ import feedparser  # noqa: E402
 
 from core.config import Settings  # noqa: E402
 from core.ingest import Document, ingest_documents  # noqa: E402
-from core.sources.feeds import parse_feed  # noqa: E402
 from core.seed import WATCHLIST_NAMES  # noqa: E402
+from core.sources.feeds import parse_feed  # noqa: E402
 from core.store import Store  # noqa: E402
 from core.store.feeds import set_watchlist  # noqa: E402
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.config import Settings  # noqa: E402
-from core.store import Store  # noqa: E402
-from jobs.execute import JobExecutor  # noqa: E402
-from jobs.registry import JobSpec  # noqa: E402
+from core.config import Settings
+from core.store import Store
+from jobs.execute import JobExecutor
+from jobs.registry import JobSpec
 
 
 def noop(store, settings):

@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pydantic import SecretStr  # noqa: E402
+from pydantic import SecretStr
 
-from core.config import Settings  # noqa: E402
-from core.publish import deliver as dl  # noqa: E402
-from core.publish import messages as msg  # noqa: E402
-from core.publish import post_items  # noqa: E402
-from core.store import Store  # noqa: E402
-from tests.fakes.discord_api import FakeDiscord  # noqa: E402
+from core.config import Settings
+from core.publish import deliver as dl
+from core.publish import messages as msg
+from core.publish import post_items
+from core.store import Store
+from tests.fakes.discord_api import FakeDiscord
 
 LIMIT = (5, 2.0)  # requests per window, seconds — the community-documented webhook bucket
 

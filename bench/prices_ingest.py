@@ -26,13 +26,13 @@ from pathlib import Path
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from core.config import Settings  # noqa: E402
-from core.models import PRICE_SCHEMA, price_frame  # noqa: E402
-from core.prices import ingest_prices  # noqa: E402
-from core.sources.yahoo import parse_chart_body  # noqa: E402
-from core.store import Store  # noqa: E402
-from core.store.prices import upsert_prices  # noqa: E402
-from tests.fakes.yahoo_session import load_chart_body, recorded_session  # noqa: E402
+from core.config import Settings
+from core.models import PRICE_SCHEMA, price_frame
+from core.prices import ingest_prices
+from core.sources.yahoo import parse_chart_body
+from core.store import Store
+from core.store.prices import upsert_prices
+from tests.fakes.yahoo_session import load_chart_body, recorded_session
 
 CHART = Path(__file__).resolve().parent.parent / "tests/fixtures/yahoo/chart-AAPL-2020-08-31-to-2020-11-07.json"
 

@@ -28,8 +28,8 @@ if str(REPO) not in sys.path:
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
-from core.sentiment import lexicon as fl  # noqa: E402
 from core import sentiment as full  # noqa: E402
+from core.sentiment import lexicon as fl  # noqa: E402
 from core.sentiment import rules as sentiment  # noqa: E402  (the rules alone; probes read them)
 from core.sentiment.targets import score_for  # noqa: E402
 
@@ -191,10 +191,10 @@ def _lr_features(text: str) -> list[float]:
             raw / sentiment.neutral_band(n) if n else 0.0]
 
 
-def _lr_train(x, y, lam: float = 0.01, steps: int = 500):  # noqa: ANN001, ANN202
+def _lr_train(x, y, lam: float = 0.01, steps: int = 500):
     """Multinomial logistic regression, class-balanced (macro-F1 is the goal), L2, full-batch
     gradient descent on standardised features from zeros: deterministic."""
-    import numpy as np  # noqa: PLC0415 (only this probe needs numpy)
+    import numpy as np
 
     x = np.asarray(x, dtype=float)
     onehot = np.eye(3)[np.asarray(y)]
@@ -214,9 +214,9 @@ def _lr_train(x, y, lam: float = 0.01, steps: int = 500):  # noqa: ANN001, ANN20
     return w, mu, sd
 
 
-def _lr_predict(model, x, compounds: list[float]) -> list[str]:  # noqa: ANN001
+def _lr_predict(model, x, compounds: list[float]) -> list[str]:
     """Arg-max label, kept consistent with the rules' compound sign (as shipping would)."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     w, mu, sd = model
     out = []
@@ -233,9 +233,9 @@ def _grams(text: str) -> set[str]:
     return set(toks) | {f"{a} {b}" for a, b in zip(toks, toks[1:])}
 
 
-def _with_words(x, grams: list[set[str]], vocab: dict[str, int]):  # noqa: ANN001, ANN202
+def _with_words(x, grams: list[set[str]], vocab: dict[str, int]):
     """Meaning features plus one 0/1 column per known word or word pair."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     out = np.zeros((len(x), len(x[0]) + len(vocab)))
     out[:, : len(x[0])] = x

@@ -22,8 +22,8 @@ import talib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `make bench` runs bench/x.py as a script
 
-from core.signals import compute, indicators  # noqa: E402
-from core.signals.indicators import INDICATOR_COLUMNS  # noqa: E402
+from core.signals import compute, indicators
+from core.signals.indicators import INDICATOR_COLUMNS
 
 
 def synthetic_bars(n_symbols: int, n_days: int, seed: int = 0) -> pl.DataFrame:

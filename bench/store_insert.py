@@ -21,8 +21,8 @@ from pathlib import Path
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from core.models import NEWS_SCHEMA  # noqa: E402
-from core.store import Store, insert_new  # noqa: E402
+from core.models import NEWS_SCHEMA
+from core.store import Store, insert_new
 
 
 def news_rows(start: int, n: int) -> pl.DataFrame:

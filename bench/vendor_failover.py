@@ -30,12 +30,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pydantic import SecretStr  # noqa: E402
+from pydantic import SecretStr
 
-from core.config import Settings  # noqa: E402
-from core.prices import ingest_prices  # noqa: E402
-from core.store import Store  # noqa: E402
-from tests.fakes.vendor_api import KEY, RAW_BARS, SECRET, FakeVendors  # noqa: E402
+from core.config import Settings
+from core.prices import ingest_prices
+from core.store import Store
+from tests.fakes.vendor_api import KEY, RAW_BARS, SECRET, FakeVendors
 
 
 def settings_for(tmp: Path, fake: FakeVendors, timeout: float, **extra) -> Settings:

@@ -18,12 +18,12 @@ from datetime import datetime
 import polars as pl
 
 from core import leads, sentiment, source_health, tracing
-from core.sentiment.targets import ticker_rows
 from core.aio import run_sync
 from core.dedup import cluster_id, item_id
 from core.leads import KeywordMatcher
 from core.models import LEAD_ROW_SCHEMA, NEWS_SCHEMA, NewsItem, SocialPost, SourceCounts, utcnow
 from core.redact import mask_url
+from core.sentiment.targets import ticker_rows
 from core.sources.feeds import FeedResult, quick_keys, summarise_reasons
 from core.sources.registry import parse_document, source_for
 from core.store import Store
@@ -31,8 +31,8 @@ from core.store.feeds import list_feeds, list_watchlist
 from core.store.keywords import list_keywords
 from core.store.leads import insert_leads
 from core.store.news import insert_news, known_ids
-from core.store.rescore import compose_text
 from core.store.news_ticker_scores import company_names, write_ticker_sentiment
+from core.store.rescore import compose_text
 from core.tickers import TickerMatcher
 
 log = logging.getLogger(__name__)

@@ -22,8 +22,14 @@ from core import tracing
 from core.models import SourceCounts, price_frame
 from core.sources.prices import sniff_price_provider
 from core.sources.prices.replay import vendor_chart
-from core.sources.yahoo import (INTERVALS, ChartData, ChartError, YahooSource, parse_chart_body,
-                                parse_history_csv)
+from core.sources.yahoo import (
+    INTERVALS,
+    ChartData,
+    ChartError,
+    YahooSource,
+    parse_chart_body,
+    parse_history_csv,
+)
 from core.store import Store
 from core.store.feeds import list_watchlist
 from core.store.prices import bar_spans, price_history, replace_symbol_history, upsert_prices

@@ -326,9 +326,8 @@ def _digest_preview(path: str, now: datetime) -> list[dict]:
 # ---------------------------------------------------------------- settings
 @st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
 def _inputs(path: str) -> dict:
-    from core.store import feeds
-
     from core.redact import mask_url
+    from core.store import feeds
 
     listed = feeds.list_feeds(store())
     shown = listed.with_columns(pl.col(c).map_elements(mask_url, return_dtype=pl.String)

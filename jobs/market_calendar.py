@@ -9,7 +9,7 @@ process (under a second) and covers 2020 to two years ahead.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from apscheduler.triggers.base import BaseTrigger
@@ -33,7 +33,7 @@ def calendar(name: str = EXCHANGE):
 def _ts(moment: datetime):
     import pandas as pd
 
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return pd.Timestamp(aware).tz_convert("UTC")
 
 
@@ -89,7 +89,7 @@ class MarketHoursTrigger(BaseTrigger):
         for _ in range(_MAX_STEPS):
             if nxt is None or self.allowed(nxt):
                 return nxt
-            after = nxt.astimezone(timezone.utc) + timedelta(seconds=1)
+            after = nxt.astimezone(UTC) + timedelta(seconds=1)
             nxt = self.inner.get_next_fire_time(nxt, after)
         return None
 

@@ -22,7 +22,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -80,7 +80,7 @@ class Runner:
             executors={"default": ThreadPoolExecutor(settings.runner_workers + 2)},
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": int(settings.misfire_grace_s)},
-            timezone=timezone.utc,
+            timezone=UTC,
         )
         self.scheduled: dict[str, str] = {}  # job -> schedule text, for the start-up log
         self.started = threading.Event()
@@ -103,14 +103,14 @@ class Runner:
             extra = {}
             missed = missed_since(trigger, last.get(name), now, self.settings.misfire_grace_s)
             if missed is not None:  # due while the runner was down: once, now (coalesced)
-                extra["next_run_time"] = datetime.now(timezone.utc)
+                extra["next_run_time"] = datetime.now(UTC)
                 log.info("running a run missed while the runner was down",
                          extra={"job": name, "due": str(missed), "last_run": str(last.get(name))})
             self.scheduler.add_job(self.executor.execute, trigger, args=[name], id=name, name=name,
                                    kwargs={"trigger": "schedule"}, **extra)
             self.scheduled[name] = text
         self.scheduler.add_job(self.poll_requests, IntervalTrigger(seconds=self.settings.runner_request_poll_s),
-                               id=REQUESTS_JOB, name=REQUESTS_JOB, next_run_time=datetime.now(timezone.utc))
+                               id=REQUESTS_JOB, name=REQUESTS_JOB, next_run_time=datetime.now(UTC))
         self.scheduler.add_job(self.check_stale, IntervalTrigger(seconds=self.stale_check_s),
                                id=STALE_JOB, name=STALE_JOB)
         self.scheduler.add_listener(self._on_event, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)

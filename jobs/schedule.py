@@ -23,7 +23,7 @@ skipped hour runs once, an hour later on the wall clock (APScheduler's own handl
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
@@ -98,7 +98,7 @@ class MarketCronTrigger(CronTrigger):
                 return nxt
             # ask from the instant after it, in UTC: APScheduler adds to the local time and
             # loses ``fold``, which would land back on the first pass
-            nxt = super().get_next_fire_time(None, nxt.astimezone(timezone.utc) + timedelta(seconds=1))
+            nxt = super().get_next_fire_time(None, nxt.astimezone(UTC) + timedelta(seconds=1))
         return nxt
 
 
@@ -112,7 +112,7 @@ def parse_schedule(text: str, tz: str = "UTC") -> BaseTrigger | None:
         seconds = float(m.group(1)) * _UNIT_S[m.group(2)]
         if seconds <= 0:
             raise ScheduleError(f"schedule {text!r}: the interval must be more than zero")
-        return IntervalTrigger(seconds=seconds, timezone=timezone.utc)
+        return IntervalTrigger(seconds=seconds, timezone=UTC)
     fields = value.split(" ")
     if len(fields) != 5:
         raise ScheduleError(
@@ -153,11 +153,11 @@ def next_fire(trigger: BaseTrigger | None, now: datetime) -> datetime | None:
     """
     if trigger is None:
         return None
-    aware = now.replace(tzinfo=timezone.utc)
+    aware = now.replace(tzinfo=UTC)
     if isinstance(trigger, IntervalTrigger):
         return now + trigger.interval
     nxt = trigger.get_next_fire_time(None, aware)
-    return nxt.astimezone(timezone.utc).replace(tzinfo=None) if nxt else None
+    return nxt.astimezone(UTC).replace(tzinfo=None) if nxt else None
 
 
 def missed_since(trigger: BaseTrigger | None, last_run: datetime | None, now: datetime,
@@ -177,8 +177,8 @@ def missed_since(trigger: BaseTrigger | None, last_run: datetime | None, now: da
         return None
     if last_run is None:
         return None
-    aware_now = now.replace(tzinfo=timezone.utc)
-    t = trigger.get_next_fire_time(None, last_run.replace(tzinfo=timezone.utc) + timedelta(seconds=1))
+    aware_now = now.replace(tzinfo=UTC)
+    t = trigger.get_next_fire_time(None, last_run.replace(tzinfo=UTC) + timedelta(seconds=1))
     latest = None
     for _ in range(20_000):
         if t is None or t > aware_now:
@@ -186,7 +186,7 @@ def missed_since(trigger: BaseTrigger | None, last_run: datetime | None, now: da
         latest = t
         # on from the UTC instant: local wall-clock + 1 s loses ``fold`` and would step back
         # from the repeated autumn hour's second pass into its first
-        t = trigger.get_next_fire_time(t, t.astimezone(timezone.utc) + timedelta(seconds=1))
+        t = trigger.get_next_fire_time(t, t.astimezone(UTC) + timedelta(seconds=1))
     if latest is None or (aware_now - latest).total_seconds() > grace_s:
         return None
-    return latest.astimezone(timezone.utc).replace(tzinfo=None)
+    return latest.astimezone(UTC).replace(tzinfo=None)

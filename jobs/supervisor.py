@@ -17,7 +17,6 @@ from pathlib import Path
 
 from core.config import Settings
 
-
 log = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parent.parent
 

@@ -57,7 +57,7 @@ class KeywordMatcher:
         self.negative = [(k, _pattern(k.term, k.whole_word)) for k in kws if k.negative]
 
     @classmethod
-    def from_frame(cls, frame: pl.DataFrame) -> "KeywordMatcher":
+    def from_frame(cls, frame: pl.DataFrame) -> KeywordMatcher:
         """From ``core.store.keywords.list_keywords`` output; disabled rows are ignored."""
         if frame.is_empty():
             return cls([])
@@ -67,7 +67,7 @@ class KeywordMatcher:
                     for r in frame.iter_rows(named=True)])
 
     @classmethod
-    def from_weights(cls, weights: dict[str, float]) -> "KeywordMatcher":
+    def from_weights(cls, weights: dict[str, float]) -> KeywordMatcher:
         return cls([Keyword(t, w) for t, w in weights.items()])
 
     def match(self, text: str) -> Match:

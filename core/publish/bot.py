@@ -102,7 +102,7 @@ def build_bot(store: Store, guild_id: int | None = None) -> discord.Client:
         await interaction.response.defer(thinking=True)
         try:
             payload = await asyncio.to_thread(fn, store, *args)
-        except Exception:  # noqa: BLE001 - the user gets a short reason, the log the details
+        except Exception:
             log.exception("bot command failed", extra={"command": fn.__name__})
             payload = msg.message([], "Sorry, the store could not be read right now.")
         await interaction.followup.send(**_kwargs(payload))

@@ -11,8 +11,8 @@ import asyncio
 import aiohttp
 import discord
 
-from core.publish import deliver as dl
 from core.aio import run_sync
+from core.publish import deliver as dl
 from core.publish.ledger import DRY_RUN_REASON
 
 

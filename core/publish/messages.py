@@ -9,8 +9,9 @@ dicts, so what the operator sees is what Discord gets. Every scraped string goes
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
 
 from core.publish.escape import safe, safe_cut, truncate
 from core.publish.packer import (
@@ -64,7 +65,7 @@ def _day(value: Any) -> str:
 def _iso(value: Any) -> str | None:
     """Store times are naive UTC; say so explicitly (discord.py would read naive as local)."""
     if isinstance(value, datetime):
-        v = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        v = value if value.tzinfo else value.replace(tzinfo=UTC)
         return v.isoformat()
     return None
 

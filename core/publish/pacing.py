@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable
 
 import aiohttp
 
@@ -54,7 +54,7 @@ class CallTracker:
 class Pacer:
     """Per-target memory of the rate-limit bucket: wait instead of firing into remaining=0."""
 
-    _shared: dict[str, "Pacer"] = {}
+    _shared: dict[str, Pacer] = {}
 
     def __init__(self, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
@@ -64,7 +64,7 @@ class Pacer:
         self.waited_s = 0.0
 
     @classmethod
-    def for_target(cls, target: str) -> "Pacer":
+    def for_target(cls, target: str) -> Pacer:
         return cls._shared.setdefault(target, cls())
 
     def observe(self, headers: dict) -> None:

@@ -135,7 +135,7 @@ DIRECTION_ALONE: dict[str, float] = {
     **dict.fromkeys("beat beats outperform outperforms outperformed upbeat".split(), 1.8),
     **dict.fromkeys("miss misses missed underperform underperforms underperformed".split(), -1.8),
     **dict.fromkeys("cut cuts slash slashes slashed shed sheds".split(), -1.0),
-    "up": 0.6, "down": -0.6, "higher": 0.8, "lower": -0.8, 
+    "up": 0.6, "down": -0.6, "higher": 0.8, "lower": -0.8,
     "raise": 0.6, "raises": 0.6, "raised": 0.6, "raising": 0.6, "depressed": -1.2,
     "skid": -1.2, "skids": -1.2, "skidded": -1.2, "weaker": -0.8, "stronger": 0.8,
     "hit": -0.8, "hits": -0.8, "record-high": 2.2, "record-low": -2.2, "shut": -1.2,

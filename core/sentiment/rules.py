@@ -30,9 +30,9 @@ from typing import NamedTuple
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from core.sentiment import lexicon as fl
-from core.sentiment import legal as sl
 from core.sentiment import amounts as sn
+from core.sentiment import legal as sl
+from core.sentiment import lexicon as fl
 
 # Weights are round hand values (a grid over them moved macro-F1 by < 0.005); the band slope
 # is the one constant chosen on the dev sets, checked by `bench/sentiment_eval.py --cv 5`.

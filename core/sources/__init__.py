@@ -8,6 +8,6 @@ from core.sources.http import FetchResult, HttpClient, MemoryValidatorCache, Val
 __all__ = ["FetchResult", "HttpClient", "MemoryValidatorCache", "ValidatorCache"]
 
 # Source adapters (ingestion): the Protocol every vendor adapter follows, and the registry.
-from core.sources.registry import SOURCES, Source, get_source, parse_document  # noqa: E402
+from core.sources.registry import SOURCES, Source, get_source, parse_document
 
 __all__ += ["SOURCES", "Source", "get_source", "parse_document"]

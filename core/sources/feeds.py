@@ -13,10 +13,10 @@ import json
 import re
 import xml.etree.ElementTree as ET
 import zlib
-from urllib.parse import urljoin
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+from urllib.parse import urljoin
 
 import feedparser
 

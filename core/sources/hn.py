@@ -8,7 +8,7 @@ hnrss feed adapter uses, so one story polled through both sources is one row.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from core.models import SocialPost, to_naive_utc
@@ -60,7 +60,7 @@ def parse_search(body: bytes, *, source: str = "hn search") -> FeedResult:
 def _when(hit: dict) -> datetime | None:
     ts = hit.get("created_at_i")
     if isinstance(ts, (int, float)) and ts > 0:
-        return datetime.fromtimestamp(ts, timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(ts, UTC).replace(tzinfo=None)
     raw = hit.get("created_at")
     if isinstance(raw, str):
         try:

@@ -30,9 +30,8 @@ from opentelemetry.trace import SpanKind
 from yarl import URL
 
 from core import tracing
-from core.redact import mask_url
-
 from core.config import Settings
+from core.redact import mask_url
 from core.sources.http_exchange import Outcome, exchange, scrub
 from core.sources.ratelimit import DEFAULT_HOST_LIMITS, Clock, HostRateLimiter, Sleep, backoff_delays
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from yarl import URL
@@ -88,7 +88,7 @@ def num(value) -> float | None:
 
 
 def utc_from_epoch(epoch_s: float) -> datetime:
-    return datetime.fromtimestamp(epoch_s, timezone.utc).replace(tzinfo=None)
+    return datetime.fromtimestamp(epoch_s, UTC).replace(tzinfo=None)
 
 
 def parse_time(text: str) -> datetime | None:
@@ -98,7 +98,7 @@ def parse_time(text: str) -> datetime | None:
     except ValueError:
         return None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
 
 

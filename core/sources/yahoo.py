@@ -24,7 +24,7 @@ import logging
 import math
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from core.models import PriceBar
@@ -77,7 +77,7 @@ def max_lookback(interval: str) -> timedelta | None:
 
 def bar_key(epoch_s: float, interval: str, tz: ZoneInfo) -> datetime:
     """The stored ``ts`` of a bar (or event) at this epoch second -- see the module docstring."""
-    moment = datetime.fromtimestamp(epoch_s, timezone.utc)
+    moment = datetime.fromtimestamp(epoch_s, UTC)
     if is_daily(interval):
         local = moment.astimezone(tz).date()
         return datetime(local.year, local.month, local.day)
@@ -373,7 +373,7 @@ def _fetch_start(interval: str, start: datetime | None, history_days: int | None
     """yfinance ``start``: a date for daily bars (read in the exchange's zone), else UTC."""
     import pandas as pd
 
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     if start is None:
         lookback = initial_lookback(interval)
         if history_days and is_daily(interval):

@@ -52,7 +52,7 @@ class Store:
             self.migrate()
 
     @classmethod
-    def from_settings(cls, settings=None) -> "Store":
+    def from_settings(cls, settings=None) -> Store:
         from core.config import get_settings
 
         s = settings or get_settings()

@@ -27,9 +27,8 @@ def run(args: argparse.Namespace) -> int:
     from core.models import utcnow
     from core.store import Store
     from jobs.registry import load_registry
-    from jobs.status import job_table, runner_pid
-
     from jobs.runner import recover_dead_runs
+    from jobs.status import job_table, runner_pid
 
     settings = get_settings()
     store = Store.from_settings(settings)

@@ -12,10 +12,10 @@ import time
 
 from core import sentiment
 from core.config import get_settings
-from core.store import Store
 from core.sentiment.targets import ticker_rows
-from core.store.rescore import RESCORE_TABLES, read_page, write_scores
+from core.store import Store
 from core.store.news_ticker_scores import company_names, news_tickers, write_ticker_sentiment
+from core.store.rescore import RESCORE_TABLES, read_page, write_scores
 
 log = logging.getLogger(__name__)
 

@@ -189,14 +189,14 @@ class FakeDiscord:
         with self._lock:
             return [r for r in self.requests if kind is None or r.kind == kind]
 
-    def start(self) -> "FakeDiscord":
+    def start(self) -> FakeDiscord:
         self.port = self._server.start()
         return self
 
     def stop(self) -> None:
         self._server.stop()
 
-    def __enter__(self) -> "FakeDiscord":
+    def __enter__(self) -> FakeDiscord:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
@@ -27,7 +27,6 @@ import pytest
 from aiohttp import web
 
 from tests.fakes.loopback import Loopback
-
 
 # -- faults ---------------------------------------------------------------------------------
 
@@ -136,7 +135,7 @@ class FakeHttpServer:
         ``gzip``: compress the answer when the client accepts it (as most feed hosts do).
         """
         etag = etag or '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-        lm = (last_modified or datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)).replace(microsecond=0)
+        lm = (last_modified or datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)).replace(microsecond=0)
         with self._lock:
             self._content[path] = Content(body, content_type, etag, lm, gzip)
         return self.url(path)
@@ -149,7 +148,7 @@ class FakeHttpServer:
             ctype = mimetypes.guess_type(f.name)[0] or "application/octet-stream"
             if f.suffix in (".rss", ".xml", ".atom"):
                 ctype = "application/rss+xml" if f.suffix != ".atom" else "application/atom+xml"
-            mtime = datetime.fromtimestamp(f.stat().st_mtime, timezone.utc)
+            mtime = datetime.fromtimestamp(f.stat().st_mtime, UTC)
             urls[rel] = self.put(prefix + rel, f.read_bytes(), ctype, last_modified=mtime)
         return urls
 
@@ -167,14 +166,14 @@ class FakeHttpServer:
             return [r for r in self.requests if r.path == path]
 
     # lifecycle
-    def start(self) -> "FakeHttpServer":
+    def start(self) -> FakeHttpServer:
         self.port = self._server.start()
         return self
 
     def stop(self) -> None:
         self._server.stop()  # sets ``stopping`` first: releases Hang and Delay handlers
 
-    def __enter__(self) -> "FakeHttpServer":
+    def __enter__(self) -> FakeHttpServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -49,7 +49,7 @@ def adjusted_bars(symbol_bars=RAW_BARS):
 
 
 def _midnight_ny(d: date) -> datetime:
-    return datetime.combine(d, time(0), NY).astimezone(timezone.utc)
+    return datetime.combine(d, time(0), NY).astimezone(UTC)
 
 
 @dataclass
@@ -67,7 +67,7 @@ class FakeVendors:
     def __post_init__(self):
         self._loop = Loopback(self._handle, name="fake-vendors")
 
-    def start(self) -> "FakeVendors":
+    def start(self) -> FakeVendors:
         self.port = self._loop.start()
         return self
 
@@ -185,7 +185,7 @@ class FakeVendors:
         bars = [] if sym in self.unknown else adjusted_bars(self.bars.get(sym, []))
         if not bars:
             return self._json({"s": "no_data"})
-        return self._json({"s": "ok", "t": [int(datetime.combine(d, time(0), timezone.utc).timestamp()) for d, *_ in bars],
+        return self._json({"s": "ok", "t": [int(datetime.combine(d, time(0), UTC).timestamp()) for d, *_ in bars],
                            "o": [b[1] for b in bars], "h": [b[2] for b in bars], "l": [b[3] for b in bars],
                            "c": [b[4] * self.skew.get("finnhub", 1.0) for b in bars], "v": [b[5] for b in bars]})
 

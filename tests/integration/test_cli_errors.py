@@ -85,8 +85,7 @@ def test_unreadable_settings_are_one_readable_line_in_every_command(tmp_path, en
 def test_jobs_list_does_not_call_a_killed_run_running(tmp_path):
     from core.config import Settings
     from core.models import utcnow
-    from core.store import Store
-    from core.store import job_runs
+    from core.store import Store, job_runs
 
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True, timeout=30)

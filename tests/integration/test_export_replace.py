@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
+from bench.stores import synthetic
 from core.atomic_files import OLD_MARK, TMP_MARK, exchange, publish
 from core.exports import export_dataset, read_export
 from core.models import utcnow
-from bench.stores import synthetic
 
 pytestmark = pytest.mark.timeout(120)
 

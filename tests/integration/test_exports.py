@@ -12,7 +12,14 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from bench.stores import synthetic
-from core.exports import ExportError, export_bytes, export_dataset, import_export, read_export, rolling_daily_export
+from core.exports import (
+    ExportError,
+    export_bytes,
+    export_dataset,
+    import_export,
+    read_export,
+    rolling_daily_export,
+)
 from core.models import utcnow
 from core.store import Store
 from core.store import exports as q

@@ -16,8 +16,16 @@ import pytest
 from core.sources.http import USER_AGENT, FetchResult, HttpClient, MemoryValidatorCache
 from core.store import Store
 from core.store.http_cache import StoreValidatorCache
-from tests.fakes.http_server import (DropMidBody, FailTimes, FakeHttpServer, Hang, HugeBody, Redirect,
-                                     RedirectLoop, WrongContentType)
+from tests.fakes.http_server import (
+    DropMidBody,
+    FailTimes,
+    FakeHttpServer,
+    Hang,
+    HugeBody,
+    Redirect,
+    RedirectLoop,
+    WrongContentType,
+)
 from tests.integration.http_client import FEED, FIXTURES, fast, fetch_all, fetch_one  # noqa: F401 (fixture)
 
 SLACK_S = 0.25   # scheduling slack on a busy 2-core machine

@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from bench.stores import synthetic
 from core.exports import ExportError, export_dataset, import_export, read_export
 from core.models import utcnow
-from bench.stores import synthetic
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from bench.stores import synthetic
-from core.leads import funnel
 from core.config import Settings
+from core.leads import funnel
 from core.models import LEAD_SCHEMA, NEWS_SCHEMA, LeadStatus
 from core.store import Store, aggregates, lead_funnel, rescore, ticker_sentiment
 from core.store.funnel import lead_events, lead_outcomes, set_lead_status

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from core.store import Store
-from core.store import job_runs
+from core.store import Store, job_runs
 from tests.conftest import REPO
 from tests.integration.test_runner import runs, wait_until
 
@@ -54,7 +53,7 @@ class Proc:
     def saw(self, text: str) -> bool:
         return any(text in line for line in self.lines)
 
-    def __enter__(self) -> "Proc":
+    def __enter__(self) -> Proc:
         return self
 
     def __exit__(self, *exc) -> None:

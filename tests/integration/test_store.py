@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from core.store import Store, scalar, StoreBusy, insert_new
+from core.store import Store, StoreBusy, insert_new, scalar
 from core.store.migrate import apply_migrations, available_migrations, current_version
 from tests.conftest import REPO
 

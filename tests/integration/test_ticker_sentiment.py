@@ -9,9 +9,9 @@ from datetime import datetime
 import pytest
 
 from core.ingest import ingest_documents
+from core.store import ticker_sentiment
 from core.store.feeds import set_watchlist
 from core.store.signals import daily_sentiment
-from core.store import ticker_sentiment
 from core.store.ticker_sentiment import sentiment_by_ticker
 from jobs.commands.rescore import rescore_table
 

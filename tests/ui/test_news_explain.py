@@ -2,8 +2,8 @@
 import pytest
 
 from core.sentiment.explain import explain
-from core.store.rescore import compose_text
 from core.store.news_search import search_news
+from core.store.rescore import compose_text
 from tests.ui.conftest import make_app, no_exceptions
 
 

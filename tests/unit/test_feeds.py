@@ -4,7 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from core.models import NewsItem, SocialPost
 from core.sources.feeds import parse_feed
@@ -137,9 +139,8 @@ def test_registry_picks_adapters():
 @pytest.mark.parametrize("path", sorted(FEEDS.glob("*")), ids=lambda p: p.name)
 def test_quick_keys_agree_with_the_full_parse(path):
     """The fast path may only skip a document whose stored ids it fully knows."""
-    from core.sources.feeds import quick_keys
-
     from core.dedup import item_id
+    from core.sources.feeds import quick_keys
 
     body = path.read_bytes()
     keys = quick_keys(body)

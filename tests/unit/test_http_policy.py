@@ -7,14 +7,21 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import deque
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from core.sources.http import FetchResult, MemoryValidatorCache
-from core.sources.ratelimit import (DEFAULT_HOST_LIMITS, HostRateLimiter, backoff_delays, parse_retry_after,
-                                    window_wait)
+from core.sources.ratelimit import (
+    DEFAULT_HOST_LIMITS,
+    HostRateLimiter,
+    backoff_delays,
+    parse_retry_after,
+    window_wait,
+)
 from tests.fakes.clock import SteppedClock
 
 pytestmark = pytest.mark.timeout(30)
@@ -44,7 +51,7 @@ def test_backoff_rejects_attempt_zero():
 
 # -- Retry-After --------------------------------------------------------------------------------
 
-NOW = datetime(2026, 3, 4, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 4, 12, 0, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("value, seconds", [

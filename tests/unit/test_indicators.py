@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import polars as pl
@@ -24,7 +24,7 @@ def aapl_bars() -> pl.DataFrame:
     prices = {k: pl.Series(k, q[k], dtype=pl.Float64) for k in ("open", "high", "low", "close")}
     return pl.DataFrame({
         "symbol": "AAPL",
-        "ts": [datetime.fromtimestamp(t, timezone.utc).replace(tzinfo=None) for t in body["timestamp"]],
+        "ts": [datetime.fromtimestamp(t, UTC).replace(tzinfo=None) for t in body["timestamp"]],
         **prices,
         "volume": pl.Series("volume", q["volume"], dtype=pl.Int64),
     })

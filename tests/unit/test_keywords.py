@@ -6,7 +6,14 @@ from datetime import datetime, timedelta
 import polars as pl
 import pytest
 
-from core.leads.keywords import DECAY_FLOOR, HALF_LIFE_HOURS, Keyword, KeywordMatcher, lead_score, recency_decay
+from core.leads.keywords import (
+    DECAY_FLOOR,
+    HALF_LIFE_HOURS,
+    Keyword,
+    KeywordMatcher,
+    lead_score,
+    recency_decay,
+)
 
 pytestmark = pytest.mark.timeout(30)
 NOW = datetime(2025, 1, 10, 12, 0)

@@ -8,8 +8,15 @@ import numpy as np
 import polars as pl
 import pytest
 
-from core.leads.learning import (accept_suggestions, beta_cdf, beta_ppf, posteriors, prior, refresh,
-                           thompson_rank)
+from core.leads.learning import (
+    accept_suggestions,
+    beta_cdf,
+    beta_ppf,
+    posteriors,
+    prior,
+    refresh,
+    thompson_rank,
+)
 from core.models import LEAD_SCHEMA
 from core.store.funnel import learned_weights, set_lead_status
 from core.store.keywords import list_keywords, upsert_keywords

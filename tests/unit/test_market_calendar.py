@@ -1,7 +1,7 @@
 """Market-hours schedules on the XNYS calendar: holidays skipped, early closes respected."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ NY = "America/New_York"
 
 
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def fires(trigger, start: datetime, n: int) -> list[datetime]:
@@ -23,8 +23,8 @@ def fires(trigger, start: datetime, n: int) -> list[datetime]:
         nxt = trigger.get_next_fire_time(prev, now)
         if nxt is None:
             break
-        out.append(nxt.astimezone(timezone.utc).replace(tzinfo=None))
-        prev, now = nxt, nxt.astimezone(timezone.utc) + timedelta(seconds=1)
+        out.append(nxt.astimezone(UTC).replace(tzinfo=None))
+        prev, now = nxt, nxt.astimezone(UTC) + timedelta(seconds=1)
     return out
 
 

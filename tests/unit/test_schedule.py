@@ -1,7 +1,7 @@
 """Schedule strings from settings -> APScheduler triggers, and the registry built from them."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -43,14 +43,14 @@ def test_cron_runs_in_market_timezone():
 
 def test_intraday_cron_every_five_minutes_in_market_hours():
     trigger = parse_schedule("*/5 9-16 * * mon-fri", NY)
-    start = datetime(2026, 1, 9, 14, 2, tzinfo=timezone.utc)  # 09:02 New York
+    start = datetime(2026, 1, 9, 14, 2, tzinfo=UTC)  # 09:02 New York
     fires, t = [], start
     for _ in range(3):
         t = trigger.get_next_fire_time(None, t + timedelta(seconds=1))
         fires.append(t.astimezone(ZoneInfo(NY)).strftime("%H:%M"))
     assert fires == ["09:05", "09:10", "09:15"]
     # nothing on Saturday
-    sat = trigger.get_next_fire_time(None, datetime(2026, 1, 10, 15, 0, tzinfo=timezone.utc))
+    sat = trigger.get_next_fire_time(None, datetime(2026, 1, 10, 15, 0, tzinfo=UTC))
     assert sat.astimezone(ZoneInfo(NY)).weekday() == 0
 
 
@@ -106,13 +106,13 @@ def _fires(text: str, start: datetime, until: datetime) -> list[datetime]:
     the previous fire time and a UTC 'now' just after it."""
     trigger = parse_schedule(text, NY)
     out, prev = [], None
-    now = start.replace(tzinfo=timezone.utc)
+    now = start.replace(tzinfo=UTC)
     for _ in range(500):
         nxt = trigger.get_next_fire_time(prev, now)
-        if nxt is None or nxt.astimezone(timezone.utc) > until.replace(tzinfo=timezone.utc):
+        if nxt is None or nxt.astimezone(UTC) > until.replace(tzinfo=UTC):
             return out
-        out.append(nxt.astimezone(timezone.utc).replace(tzinfo=None))
-        prev, now = nxt, nxt.astimezone(timezone.utc) + timedelta(seconds=1)
+        out.append(nxt.astimezone(UTC).replace(tzinfo=None))
+        prev, now = nxt, nxt.astimezone(UTC) + timedelta(seconds=1)
     raise AssertionError("fire times do not advance")
 
 
@@ -190,9 +190,9 @@ def test_cron_triggers_survive_pickling_with_their_dst_rule():
     import pickle
 
     trigger = pickle.loads(pickle.dumps(parse_schedule("30 1 * * *", NY)))
-    after_first_pass = datetime(2026, 11, 1, 5, 30, 1, tzinfo=timezone.utc)
+    after_first_pass = datetime(2026, 11, 1, 5, 30, 1, tzinfo=UTC)
     nxt = trigger.get_next_fire_time(None, after_first_pass)
-    assert nxt.astimezone(timezone.utc) == datetime(2026, 11, 2, 6, 30, tzinfo=timezone.utc)
+    assert nxt.astimezone(UTC) == datetime(2026, 11, 2, 6, 30, tzinfo=UTC)
 
 
 def test_a_day_of_week_starting_with_a_star_is_not_restricted():
@@ -210,11 +210,11 @@ def test_an_or_schedule_pickles_and_is_counted_by_missed_since():
 
     trigger = pickle.loads(pickle.dumps(parse_schedule("30 1 1 * sun", NY)))
     # 2026-11-01 is the 1st AND a Sunday AND the autumn change: one fire, on the first pass
-    fires, now = [], datetime(2026, 10, 31, 12, tzinfo=timezone.utc)
+    fires, now = [], datetime(2026, 10, 31, 12, tzinfo=UTC)
     for _ in range(3):
         nxt = trigger.get_next_fire_time(None, now)
-        fires.append(nxt.astimezone(timezone.utc).replace(tzinfo=None))
-        now = nxt.astimezone(timezone.utc) + timedelta(seconds=1)
+        fires.append(nxt.astimezone(UTC).replace(tzinfo=None))
+        now = nxt.astimezone(UTC) + timedelta(seconds=1)
     assert fires == [datetime(2026, 11, 1, 5, 30), datetime(2026, 11, 8, 6, 30),
                      datetime(2026, 11, 15, 6, 30)]
     assert missed_since(trigger, datetime(2026, 10, 25, 5, 30, 5), datetime(2026, 11, 8, 7),

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.sentiment.lexicon import tokenize
 from core.sentiment import COMPONENTS, N_VALENCE, components, score
 from core.sentiment.legal import legal_moves
+from core.sentiment.lexicon import tokenize
 
 pytestmark = pytest.mark.timeout(30)
 

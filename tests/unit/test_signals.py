@@ -6,7 +6,9 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from core.models import NEWS_SCHEMA, PRICE_SCHEMA
 from core.signals import COMPONENTS, compute, equity_curve, refresh

@@ -1,7 +1,7 @@
 """Pure rules of the vendor layer: the price convention, quotas, agreement, settings checks."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pydantic import SecretStr, ValidationError
@@ -18,7 +18,7 @@ def test_daily_key_is_the_trading_date_however_stamped():
     d = datetime(2020, 8, 31)
     assert daily_key(date(2020, 8, 31)) == d
     assert daily_key(datetime(2020, 8, 31, 4, 0)) == d                       # midnight EDT in UTC
-    assert daily_key(datetime(2020, 8, 31, 0, 0, tzinfo=timezone.utc)) == d  # midnight UTC
+    assert daily_key(datetime(2020, 8, 31, 0, 0, tzinfo=UTC)) == d  # midnight UTC
     assert daily_key(datetime(2020, 8, 31, 13, 30)) == d                     # the session open
 
 

@@ -3,16 +3,23 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import polars as pl
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from core.models import price_frame
 from core.prices import rebase_reason
-from core.sources.yahoo import (ChartError, call_with_timeout, normalise_chart, parse_chart_body,
-                                parse_history_csv)
+from core.sources.yahoo import (
+    ChartError,
+    call_with_timeout,
+    normalise_chart,
+    parse_chart_body,
+    parse_history_csv,
+)
 from tests.conftest import FIXTURES
 
 YAHOO = FIXTURES / "yahoo"
@@ -100,7 +107,7 @@ def test_normaliser_keys_are_unique_sorted_and_follow_the_convention(stamps, int
     data = normalise_chart("X", interval, stamps, quote, [9.0] * n, [], [], tz)
     keys = [b.ts for b in data.bars]
     assert keys == sorted(set(keys)) and all(k.tzinfo is None for k in keys)
-    utc = [datetime.fromtimestamp(s, timezone.utc).replace(tzinfo=None) for s in stamps]
+    utc = [datetime.fromtimestamp(s, UTC).replace(tzinfo=None) for s in stamps]
     if interval == "1d":
         assert all(k.hour == 0 for k in keys) and len(keys) <= n
     else:

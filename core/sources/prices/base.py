@@ -2,9 +2,10 @@
 that runs one over the HTTP layer, page by page."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable, Protocol
+from typing import Any, Protocol
 
 from core.models import utcnow
 from core.sources.vendor_http import VendorError, VendorRequest, fetch_error

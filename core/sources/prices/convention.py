@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from core.models import PriceBar
@@ -40,8 +40,8 @@ def daily_key(when: datetime | date, tz: ZoneInfo = EXCHANGE_TZ) -> datetime:
     """Trading date at 00:00 of a daily bar however the vendor stamps it: a date; midnight UTC
     (the date as written); or another instant (the exchange-local date of it)."""
     if isinstance(when, datetime):
-        aware = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-        utc = aware.astimezone(timezone.utc)
+        aware = when if when.tzinfo else when.replace(tzinfo=UTC)
+        utc = aware.astimezone(UTC)
         if (utc.hour, utc.minute, utc.second) == (0, 0, 0):
             d = utc.date()
         else:
@@ -55,7 +55,7 @@ def intraday_key(when: datetime | date) -> datetime:
     if not isinstance(when, datetime):
         return datetime(when.year, when.month, when.day)
     if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc).replace(tzinfo=None)
+        when = when.astimezone(UTC).replace(tzinfo=None)
     return when
 
 

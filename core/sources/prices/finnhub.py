@@ -6,6 +6,8 @@ stays unknown). Daily candles are stamped at midnight (US/Eastern or UTC): the d
 """
 from __future__ import annotations
 
+from datetime import UTC
+
 from core.sources.prices.base import BarsQuery
 from core.sources.prices.convention import RawBar, to_convention
 from core.sources.vendor_http import VendorError, VendorRequest, build_url, load_json, num, utc_from_epoch
@@ -62,6 +64,5 @@ class FinnhubPrices:
 
 
 def _epoch(naive_utc) -> int:
-    from datetime import timezone
 
-    return int(naive_utc.replace(tzinfo=timezone.utc).timestamp())
+    return int(naive_utc.replace(tzinfo=UTC).timestamp())
