@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import warnings
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -95,7 +95,7 @@ def main() -> None:
         print(f"ratio daily first load / baseline: {results['daily first load'] / base:,.1f}x")
 
         settings = Settings(_env_file=None, data_dir=Path(tmp) / "var", offline=False,
-                            yahoo_history_days=(date.today() - date(2020, 1, 1)).days)
+                            yahoo_history_days=(datetime.now(UTC).date() - date(2020, 1, 1)).days)
         chart = load_chart_body(CHART)
         live_store = Store.from_settings(settings)
         session, _ = recorded_session({s: chart for s in symbols})

@@ -289,7 +289,7 @@ def check_settings(settings: Settings) -> list[str]:
     for check in CHECKS:
         try:
             problems.extend(check(settings))
-        except Exception as exc:  # one broken check must not hide the others' findings
+        except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others' findings
             problems.append(f"{check.__name__} could not run: {type(exc).__name__}")
     return problems
 

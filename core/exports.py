@@ -258,7 +258,7 @@ def rolling_daily_export(store: Store, settings, day: date | None = None) -> dic
     day = day or (utcnow().date() - timedelta(days=1))
     root = Path(settings.exports_path) / "daily"
     counts = {}
-    for name, ds in q.DATASETS.items():
+    for name in q.DATASETS:
         snapshot = name == "learned_weights"
         frame = q.read_rows(store, name, None if snapshot else day, None if snapshot else day)
         target = root / name / f"dt={day.isoformat()}" / "part-0.parquet"

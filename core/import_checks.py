@@ -32,7 +32,7 @@ def conform(frame: pl.DataFrame, schema: dict[str, pl.DataType], name: str) -> p
             continue
         try:
             frame.select(pl.col(col).cast(dtype, strict=True))
-        except Exception:
+        except Exception:  # noqa: BLE001 - reported to the caller, never lost
             raise ImportProblem(f"column {col!r} holds {frame.schema[col]}, but {name} stores {dtype}: "
                                 f"this file is not a {name} export") from None
         casts.append(pl.col(col).cast(dtype, strict=True))

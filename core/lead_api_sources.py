@@ -75,7 +75,7 @@ async def fetch_api_feeds(settings, rows: list[dict], cursors: dict, http) -> Ap
         if not threads:
             out.reasons.append(f"{name}: no hiring threads found")
         base = url.split("/search_by_date", 1)[0]
-        for kind, story_id, title in threads:
+        for _kind, story_id, title in threads:
             res = await http.fetch(hn_threads.thread_url(story_id, base))
             if res.ok:
                 out.documents.append(Document(title[:80], res.body, res.headers, "hn", url=res.url,

@@ -22,7 +22,7 @@ BASE_LOCK_S = 5.0
 def _configured_password() -> str | None:
     try:
         value = st.secrets.get("dashboard_password")
-    except Exception:  # no secrets.toml at all
+    except Exception:  # noqa: BLE001 - no secrets.toml at all
         return None
     return str(value) if value else None
 

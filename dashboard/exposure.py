@@ -43,7 +43,7 @@ def allowed(password_set: bool) -> bool:
     ip = st.context.ip_address
     try:
         host_header = st.context.headers.get("host")
-    except Exception:  # no HTTP request behind this session
+    except Exception:  # noqa: BLE001 - no HTTP request behind this session
         host_header = None
     # AppTest runs scripts with a stand-in client (no real peer): only strings are real values
     problem = exposure_problem(password_set, st.get_option("server.address"),

@@ -43,7 +43,7 @@ def is_session_day(moment: datetime, name: str = EXCHANGE) -> bool:
     local = _ts(moment).tz_convert(cal.tz).date()
     try:
         return bool(cal.is_session(str(local)))
-    except Exception:  # outside the calendar's range: say no rather than guess
+    except Exception:  # noqa: BLE001 - outside the calendar's range: say no rather than guess
         return False
 
 
@@ -64,7 +64,7 @@ def next_session(now: datetime, name: str = EXCHANGE) -> dict | None:
     try:
         day = cal.minute_to_session(t, direction="next") if not cal.is_open_on_minute(t) else \
             cal.minute_to_session(t)
-    except Exception:
+    except Exception:  # noqa: BLE001 - reported to the caller, never lost
         return None
     opens, closes = cal.session_open(day), cal.session_close(day)
     regular = closes.tz_convert(cal.tz).time() == datetime(2000, 1, 1, 16, 0).time()

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 import aiohttp
 
@@ -54,7 +55,7 @@ class CallTracker:
 class Pacer:
     """Per-target memory of the rate-limit bucket: wait instead of firing into remaining=0."""
 
-    _shared: dict[str, Pacer] = {}
+    _shared: ClassVar[dict[str, Pacer]] = {}
 
     def __init__(self, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):

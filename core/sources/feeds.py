@@ -69,7 +69,7 @@ def parse_feed(body: bytes, headers: dict | None, *, source: str, kind: Kind,
     try:
         parsed = feedparser.parse(io.BytesIO(body), response_headers=headers,
                                   sanitize_html=False, resolve_relative_uris=False)
-    except Exception as exc:  # feedparser is meant not to raise; never let one feed stop a run
+    except Exception as exc:  # noqa: BLE001 - feedparser is meant not to raise; never let one feed stop a run
         result.error = f"the feed parser failed: {type(exc).__name__}: {str(exc)[:200]}"
         return result
     entries = parsed.get("entries") or []
@@ -90,7 +90,7 @@ def parse_feed(body: bytes, headers: dict | None, *, source: str, kind: Kind,
         try:
             item, why = _entry_to_model(entry, source=source, kind=kind, platform=platform, base=base,
                                         removed=removed)
-        except Exception as exc:  # one odd entry must not lose the others
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not lose the others
             item, why = None, f"entry could not be read: {type(exc).__name__}"
         if item is None:
             result.rejected.append(why)
@@ -114,7 +114,7 @@ def _not_a_feed(body: bytes, headers: dict) -> str | None:
     ctype = headers.get("content-type", "").split(";")[0].strip().lower()
     if _HTML_RE.search(head) and not _FEED_RE.search(head):
         return f"an HTML page, not a feed (content-type {ctype or 'unknown'})"
-    if head.startswith(b"{") or head.startswith(b"["):
+    if head.startswith((b"{", b"[")):
         return "a JSON document, not an RSS/Atom feed"
     sample = body[:4096]
     binary = sum(1 for b in sample if b < 9 or 13 < b < 32)

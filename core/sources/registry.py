@@ -183,5 +183,5 @@ def parse_document(body: bytes, headers: dict | None, *, source: str, kind: str,
         return src.transform(raw, source=source, kind=kind, platform=platform)
     except VendorError as exc:  # a vendor's error or limit answer, recorded in its words
         return FeedResult(source=source, error=exc.reason)
-    except Exception as exc:  # an adapter bug must cost one document, not the run
+    except Exception as exc:  # noqa: BLE001 - an adapter bug must cost one document, not the run
         return FeedResult(source=source, error=f"{src.name} adapter failed: {type(exc).__name__}: {exc}"[:300])

@@ -54,9 +54,9 @@ class _Stripper(HTMLParser):
     is closed: an unclosed ``<title>`` or ``<svg>`` in a headline is a word, not a document
     head, so it and every word after it are kept as written."""
 
-    _SKIP = {"script", "style", "noscript", "template", "iframe", "object", "svg", "head", "title"}
-    _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-             "source", "track", "wbr"}
+    _SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg", "head", "title"})
+    _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                       "param", "source", "track", "wbr"})
 
     def __init__(self, strict: bool = False) -> None:
         super().__init__(convert_charrefs=True)
@@ -134,7 +134,7 @@ def _strip_once(value: str, strict: bool) -> Text:
     try:
         parser.feed(_escape_lone_lt(value))
         parser.close()
-    except Exception:  # html.parser is lenient; never lose the text over an odd document
+    except Exception:  # noqa: BLE001 - html.parser is lenient; never lose the text over an odd document
         return Text(html.unescape(value), ["markup could not be parsed; kept as written"])
     parser.unclosed_as_text()
     return Text("".join(parser.parts), parser.removed)

@@ -88,7 +88,7 @@ def _zone(tz_name: str | None, gmtoffset: int | None = None):
     if tz_name:
         try:
             return ZoneInfo(tz_name)
-        except Exception:  # unknown zone name: fall back to the fixed offset
+        except Exception:  # noqa: BLE001 - unknown zone name: fall back to the fixed offset
             pass
     return timezone(timedelta(seconds=gmtoffset or 0))
 
@@ -271,7 +271,7 @@ def call_with_timeout(fn, timeout_s: float, name: str = "yahoo-call"):
     def work():
         try:
             box["value"] = fn()
-        except BaseException as exc:  # handed to the caller's thread
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             box["error"] = exc
         finally:
             done.set()
@@ -357,7 +357,7 @@ class YahooSource:
         except TimeoutError as exc:
             return FetchResult(symbol, interval, reason=f"{symbol} {interval}: timed out ({exc})",
                                timed_out=True)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - reported to the caller, never lost
             return FetchResult(symbol, interval, reason=_describe_error(symbol, interval, exc))
         try:
             data = parse_history_frame(symbol, interval, frame, tz_name)

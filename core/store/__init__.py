@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar
 
 import duckdb
 import polars as pl
@@ -33,7 +34,7 @@ def _is_lock_error(exc: BaseException) -> bool:
 class Store:
     """A handle on one DuckDB file. Cheap to create; holds no connection."""
 
-    _migrated: set[Path] = set()
+    _migrated: ClassVar[set[Path]] = set()
     _migrate_lock = threading.Lock()
     # duckdb 2.0.1 shares one database instance per file inside a process and drops it when the
     # last connection closes. Threads connecting at the same instant could get a new instance

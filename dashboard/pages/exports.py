@@ -56,7 +56,7 @@ with st.container(horizontal=True):
         with st.status("Writing…") as status:
             try:
                 result = actions.export_to_folder(name, fmt, since, until, filters)
-            except Exception as exc:  # ExportError / OSError: the message says what to do
+            except Exception as exc:  # noqa: BLE001 - ExportError / OSError: the message says what to do
                 status.update(label="Export failed", state="error")
                 st.error(str(exc))
             else:

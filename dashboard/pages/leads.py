@@ -56,7 +56,7 @@ if selected_ids:
     with st.container(border=True):
         st.write(f"**{len(selected_ids)} selected**")
         with st.container(horizontal=True):
-            for label, to_status in STATUS_ACTIONS:
+            for _label, to_status in STATUS_ACTIONS:
                 if st.button(f"Mark {len(selected_ids)} {to_status.value}", key=f"bulk_{to_status}"):
                     try:
                         actions.set_lead_status(selected_ids, to_status.value)

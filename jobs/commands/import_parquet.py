@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         result = import_export(Store.from_settings(get_settings()), args.dataset, args.path)
-    except Exception as exc:  # unreadable file, wrong dataset: say so, store untouched
+    except Exception as exc:  # noqa: BLE001 - unreadable file, wrong dataset: say so, store untouched
         print(f"import failed: {args.path} could not be read as {args.dataset}: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(result))

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     recover_dead_runs(store, utcnow(), reason="process gone")  # a killed `jobs once` is not "running"
     rows = job_table(store, settings, utcnow(), load_registry(args.registry, settings))
     pid = runner_pid(settings.data_dir)
-    print(f"runner: {'running (pid %s)' % pid if pid else 'not running'}   data: {settings.data_dir}")
+    print(f"runner: {f'running (pid {pid})' if pid else 'not running'}   data: {settings.data_dir}")
     header = ("JOB", "SCHEDULE", "NEXT RUN (UTC)", "LAST", "DURATION", "LAST SUCCESS", "STALE")
     table = [header]
     for r in rows:

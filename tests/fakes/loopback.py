@@ -49,7 +49,7 @@ class Loopback:
         self._loop = asyncio.new_event_loop()
         try:
             self._loop.run_until_complete(self._serve())
-        except BaseException as exc:  # surfaced by start()
+        except BaseException as exc:  # noqa: BLE001 - surfaced by start()
             self._error = exc
             self._started.set()
         finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import polars as pl
 import pytest
@@ -28,7 +28,7 @@ WEEKEND_FILE = YAHOO / "chart-AAPL-2025-02-01-to-2025-02-02-includePrePost-false
 @pytest.fixture
 def live(settings):
     """Online settings whose first fetch reaches back before the 2020 recordings."""
-    days = (date.today() - date(2019, 12, 1)).days
+    days = (datetime.now(UTC).date() - date(2019, 12, 1)).days
     return settings.model_copy(update={"offline": False, "yahoo_history_days": days,
                                        "yahoo_timeout_s": 5.0})
 

@@ -138,7 +138,7 @@ def test_second_process_waits_for_the_lock_and_loses_nothing(store):
         try:
             with store.write() as con:
                 con.execute("INSERT INTO keywords (term) SELECT 'mine-' || i FROM range(300) t(i)")
-        except BaseException as exc:  # surfaced below
+        except BaseException as exc:  # noqa: BLE001 - surfaced below
             errors.append(exc)
 
     writer = threading.Thread(target=write_while_held)

@@ -7,12 +7,13 @@ charts and computes signals: seconds); each test copies the store file (millisec
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from core import signals as core_signals
 from core.config import Settings
+from core.models import utcnow
 from core.replay import replay_files
 from core.seed import sample_files, seed_if_empty
 from core.store import Store, lead_inbox, time_windows
@@ -50,7 +51,7 @@ def test_seed_computes_signals_and_learned_weights(sample_template):
 @pytest.mark.timeout(60)
 def test_news_falls_back_to_the_days_before_the_newest_story(settings, sample_store):
     newest = time_windows.newest(sample_store, "news", "published_at")
-    assert newest < datetime.now() - timedelta(days=7)  # the sample is old: the plain window is empty
+    assert newest < utcnow() - timedelta(days=7)  # the sample is old: the plain window is empty
     at = make_app(settings, "pages/news.py")
     no_exceptions(at)
     assert any(f"No stories in the last 7 days — showing the 7 days up to the newest one ({newest:%Y-%m-%d}"

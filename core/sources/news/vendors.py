@@ -150,7 +150,8 @@ class AlphaVantageNews(_NewsVendor):
     def transform(self, raw, *, source: str, kind: str, platform: str | None = None):
         def when(v):
             try:
-                return datetime.strptime(str(v), "%Y%m%dT%H%M%S")
+                # time_published carries no zone: read as UTC, like the store's naive times
+                return datetime.strptime(str(v), "%Y%m%dT%H%M%S")  # noqa: DTZ007
             except ValueError:
                 return None
 

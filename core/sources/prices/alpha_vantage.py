@@ -78,7 +78,7 @@ class AlphaVantagePrices:
         zone = str(next((v for k, v in meta.items() if "Time Zone" in k), "US/Eastern"))
         try:
             tz = ZoneInfo(zone)
-        except Exception:
+        except Exception:  # noqa: BLE001 - reported to the caller, never lost
             pass
         first = next(iter(raw[series_key].values()), {}) or {}
         adjusted = any("adjusted close" in k for k in first)  # DAILY_ADJUSTED: raw + splits

@@ -9,6 +9,7 @@ key is the ``api_key`` query parameter.
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from core.sources.prices.base import BarsQuery
 from core.sources.prices.convention import RawBar, to_convention
@@ -40,7 +41,7 @@ def _columns(names: list[str]) -> dict[str, int]:
 class NasdaqDataLinkPrices:
     name = "nasdaq_data_link"
     intervals = frozenset({"1d"})
-    status_kinds = {400: "auth"}  # QEAx01 "could not recognize your API key" comes as HTTP 400
+    status_kinds: ClassVar[dict[int, str]] = {400: "auth"}  # QEAx01 "could not recognize your API key" comes as HTTP 400
 
     def build_query(self, q: BarsQuery, settings) -> VendorRequest:
         from core.vendors.catalog import PROVIDERS
@@ -90,7 +91,7 @@ class NasdaqDataLinkPrices:
             except (ValueError, IndexError):
                 continue
 
-            def get(k):
+            def get(k, r=r):
                 return num(r[cols[k]]) if k in cols and cols[k] < len(r) else None
 
             rows.append(RawBar(day, get("open"), get("high"), get("low"), get("close"), get("volume"),
