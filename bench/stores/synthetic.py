@@ -144,5 +144,5 @@ def fill(store: Store, now: datetime, news: int = 1_000_000, leads: int = 200_00
             "VALUES ('r/slavelabour', ?, 5, ?, 'HTTP 429 Too Many Requests (5 in a row)')",
             [now, now + timedelta(minutes=30)])
         # What the jobs keep beside the rows they write (one commit with them, as the jobs do).
-        con.execute("INSERT INTO signals_latest SELECT * FROM signals WHERE day = CAST(? AS DATE)", [today])
+        con.execute("INSERT OR REPLACE INTO signals_latest SELECT * FROM signals WHERE day = CAST(? AS DATE)", [today])
         aggregates.rebuild_all(con)
