@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 import polars as pl
 import streamlit as st
 
-from core.store import time_windows
+from core.store import bar_summary, time_windows
 from core.store.time_windows import Window
 from dashboard import data
 
@@ -66,16 +66,23 @@ def leads_window(days: int) -> Window:
     return time_windows.window(today, newest("leads", "posted_at", "fetched_at"), days)
 
 
+@st.cache_data(ttl=data.TTL_FAST, show_spinner=False, max_entries=64)
+def _newest_bar(path: str, symbol: str) -> datetime | None:
+    return bar_summary.newest(data.store(), symbol, "1d")
+
+
 def bars_window(symbol: str, days: int) -> Window:
-    """A symbol's daily bars of the last ``days``, or the ``days`` up to its newest daily bar."""
+    """A symbol's daily bars of the last ``days``, or the ``days`` up to its newest daily bar
+    (one row of the per-symbol bar summary, not a scan of the symbol's bars)."""
     today = data.now_minute().replace(hour=0, minute=0)
-    return time_windows.window(today, newest("prices", "ts", symbol=symbol, interval="1d"), days)
+    return time_windows.window(today, _newest_bar(data._key(), symbol), days)
 
 
 def signals_window(days: int = 7) -> Window:
-    """Signal days of the last ``days``, or the ``days`` up to the newest signal day."""
+    """Signal days of the last ``days``, or the ``days`` up to the newest signal day (the newest
+    of each symbol's latest signal, ``signals_latest``: one row per symbol, not the history)."""
     today = data.now_minute().replace(hour=0, minute=0)
-    return time_windows.window(today, newest("signals", "day"), days)
+    return time_windows.window(today, newest("signals_latest", "day"), days)
 
 
 def export_range(dataset: str, days: int = 30) -> tuple[date, date, Window | None]:
@@ -91,7 +98,7 @@ def export_range(dataset: str, days: int = 30) -> tuple[date, date, Window | Non
 
 @st.cache_data(ttl=data.TTL_SLOW, show_spinner=False, max_entries=64)
 def _daily_bars(path: str, symbol: str | None) -> int:
-    return time_windows.count_rows(data.store(), "prices", symbol=symbol, interval="1d")
+    return bar_summary.count(data.store(), symbol, "1d")
 
 
 def daily_bars(symbol: str | None = None) -> int:

@@ -1,0 +1,71 @@
+"""Per symbol and interval: first and newest stored bar and how many bars (``price_bar_summary``).
+
+Kept by the price writers (``core.store.prices``) inside their own transaction, so a reader
+sees bars and summary from the same commit. An upsert only adds or overwrites bars, so the
+summary merges with the batch alone (``add``: O(batch), not O(table)); a history swap or
+delete drops the symbol's row first (``forget``). ``rebuild`` computes it from scratch (the
+migration's backfill, bulk-built benchmark stores, and the tests' reference).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+
+from core.store import Store
+
+_FROM_SCRATCH = ("SELECT symbol, interval, min(ts), max(ts), count(*) FROM prices GROUP BY symbol, interval")
+
+
+def add(con: duckdb.DuckDBPyConnection, batch: str) -> int:
+    """Merge the bars of the registered relation ``batch`` (symbol, interval, ts; unique keys),
+    before they are upserted into ``prices``. Returns how many of them are already stored."""
+    rows = con.execute(
+        f"SELECT b.symbol, b.interval, min(b.ts), max(b.ts), count(*) FILTER (WHERE p.ts IS NULL), "
+        f"count(p.ts) FROM {batch} b LEFT JOIN prices p USING (symbol, interval, ts) "
+        "GROUP BY b.symbol, b.interval").fetchall()
+    if rows:
+        con.executemany(
+            "INSERT INTO price_bar_summary VALUES (?, ?, ?, ?, ?) ON CONFLICT (symbol, interval) DO UPDATE SET "
+            "first_ts = least(price_bar_summary.first_ts, excluded.first_ts), "
+            "last_ts = greatest(price_bar_summary.last_ts, excluded.last_ts), "
+            "bars = price_bar_summary.bars + excluded.bars", [r[:5] for r in rows])
+    return sum(r[5] for r in rows)
+
+
+def forget(con: duckdb.DuckDBPyConnection, symbol: str, interval: str) -> None:
+    """The symbol's bars of ``interval`` are being removed (a history swap adds them back)."""
+    con.execute("DELETE FROM price_bar_summary WHERE symbol = ? AND interval = ?", [symbol, interval])
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM price_bar_summary")
+    con.execute(f"INSERT INTO price_bar_summary {_FROM_SCRATCH}")
+
+
+def newest(store: Store, symbol: str, interval: str) -> datetime | None:
+    """The newest stored bar of ``symbol`` (upper-cased) at ``interval``; None without bars."""
+    with store.read() as con:
+        row = con.execute("SELECT last_ts FROM price_bar_summary WHERE symbol = ? AND interval = ?",
+                          [symbol.upper(), interval]).fetchone()
+    return row[0] if row else None
+
+
+def count(store: Store, symbol: str | None, interval: str) -> int:
+    """Stored bars of ``symbol`` (None: of every symbol) at ``interval``."""
+    where, params = "interval = ?", [interval]
+    if symbol is not None:
+        where += " AND symbol = ?"
+        params.append(symbol.upper())
+    with store.read() as con:
+        return int(con.execute(f"SELECT coalesce(sum(bars), 0) FROM price_bar_summary WHERE {where}",
+                               params).fetchone()[0])
+
+
+def from_scratch(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """(symbol, interval, first, newest, bars) computed from ``prices``, sorted (tests' reference)."""
+    return sorted(con.execute(_FROM_SCRATCH).fetchall())
+
+
+def stored(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return sorted(con.execute("SELECT * FROM price_bar_summary").fetchall())
