@@ -22,7 +22,7 @@ from dashboard import data
 # from a symbol's 34th daily bar on; before that only sentiment and volume can speak.
 WARMUP_BARS = 34
 
-__all__ = ["Window", "newest", "news_window", "news_daily", "at_least", "leads_window", "bars_window",
+__all__ = ["Window", "newest", "news_window", "news_daily", "at_least", "leads_window",
            "signals_window", "export_range", "daily_bars"]
 
 
@@ -66,23 +66,11 @@ def leads_window(days: int) -> Window:
     return time_windows.window(today, newest("leads", "posted_at", "fetched_at"), days)
 
 
-@st.cache_data(ttl=data.TTL_FAST, show_spinner=False, max_entries=64)
-def _newest_bar(path: str, symbol: str) -> datetime | None:
-    return bar_summary.newest(data.store(), symbol, "1d")
-
-
-def bars_window(symbol: str, days: int) -> Window:
-    """A symbol's daily bars of the last ``days``, or the ``days`` up to its newest daily bar
-    (one row of the per-symbol bar summary, not a scan of the symbol's bars)."""
+def signals_window(days: int, newest_day: datetime | None) -> Window:
+    """Signal days of the last ``days``, or the ``days`` up to the newest signal day
+    (``data.newest_signal_day()``, read with the ranking)."""
     today = data.now_minute().replace(hour=0, minute=0)
-    return time_windows.window(today, _newest_bar(data._key(), symbol), days)
-
-
-def signals_window(days: int = 7) -> Window:
-    """Signal days of the last ``days``, or the ``days`` up to the newest signal day (the newest
-    of each symbol's latest signal, ``signals_latest``: one row per symbol, not the history)."""
-    today = data.now_minute().replace(hour=0, minute=0)
-    return time_windows.window(today, newest("signals_latest", "day"), days)
+    return time_windows.window(today, newest_day, days)
 
 
 def export_range(dataset: str, days: int = 30) -> tuple[date, date, Window | None]:

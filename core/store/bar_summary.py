@@ -12,7 +12,7 @@ from datetime import datetime
 
 import duckdb
 
-from core.store import Store
+from core.store import Store, scalar
 
 _FROM_SCRATCH = ("SELECT symbol, interval, min(ts), max(ts), count(*) FROM prices GROUP BY symbol, interval")
 
@@ -43,12 +43,18 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"INSERT INTO price_bar_summary {_FROM_SCRATCH}")
 
 
+def summary(store: Store, symbol: str, interval: str) -> tuple[datetime | None, int]:
+    """(newest stored bar, number of bars) of ``symbol`` (upper-cased) at ``interval``; (None, 0)
+    without bars."""
+    with store.read() as con:
+        rows = con.execute("SELECT last_ts, bars FROM price_bar_summary WHERE symbol = ? AND interval = ?",
+                           [symbol.upper(), interval]).fetchall()  # fetchall: no result left open
+    return (rows[0][0], int(rows[0][1])) if rows else (None, 0)
+
+
 def newest(store: Store, symbol: str, interval: str) -> datetime | None:
     """The newest stored bar of ``symbol`` (upper-cased) at ``interval``; None without bars."""
-    with store.read() as con:
-        row = con.execute("SELECT last_ts FROM price_bar_summary WHERE symbol = ? AND interval = ?",
-                          [symbol.upper(), interval]).fetchone()
-    return row[0] if row else None
+    return summary(store, symbol, interval)[0]
 
 
 def count(store: Store, symbol: str | None, interval: str) -> int:
@@ -58,8 +64,7 @@ def count(store: Store, symbol: str | None, interval: str) -> int:
         where += " AND symbol = ?"
         params.append(symbol.upper())
     with store.read() as con:
-        return int(con.execute(f"SELECT coalesce(sum(bars), 0) FROM price_bar_summary WHERE {where}",
-                               params).fetchone()[0])
+        return int(scalar(con, f"SELECT coalesce(sum(bars), 0) FROM price_bar_summary WHERE {where}", params))
 
 
 def from_scratch(con: duckdb.DuckDBPyConnection) -> list[tuple]:
