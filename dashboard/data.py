@@ -168,8 +168,14 @@ def lead_platforms() -> list[str]:
     return _lead_platforms(_key())
 
 
-def lead_events(lead_id: str) -> pl.DataFrame:
+@st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
+def _lead_events(path: str, lead_id: str) -> pl.DataFrame:
     return inbox_q.lead_events(store(), lead_id)
+
+
+def lead_events(lead_id: str) -> pl.DataFrame:
+    """One lead's status history (cached like the inbox; a status change clears the cache)."""
+    return _lead_events(_key(), lead_id)
 
 
 # ---------------------------------------------------------------- keywords
