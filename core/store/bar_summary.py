@@ -14,7 +14,7 @@ import duckdb
 
 from core.store import Store, scalar
 
-_FROM_SCRATCH = ("SELECT symbol, interval, min(ts), max(ts), count(*) FROM prices GROUP BY symbol, interval")
+_FROM_SCRATCH = "SELECT symbol, interval, min(ts), max(ts), count(*) FROM prices GROUP BY symbol, interval"
 
 
 def add(con: duckdb.DuckDBPyConnection, batch: str) -> int:
@@ -25,11 +25,13 @@ def add(con: duckdb.DuckDBPyConnection, batch: str) -> int:
         f"count(p.ts) FROM {batch} b LEFT JOIN prices p USING (symbol, interval, ts) "
         "GROUP BY b.symbol, b.interval").fetchall()
     if rows:
+        revision = scalar(con, "SELECT nextval('price_revision_seq')")  # every write moves it
         con.executemany(
-            "INSERT INTO price_bar_summary VALUES (?, ?, ?, ?, ?) ON CONFLICT (symbol, interval) DO UPDATE SET "
+            "INSERT INTO price_bar_summary VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (symbol, interval) DO UPDATE SET "
             "first_ts = least(price_bar_summary.first_ts, excluded.first_ts), "
             "last_ts = greatest(price_bar_summary.last_ts, excluded.last_ts), "
-            "bars = price_bar_summary.bars + excluded.bars", [r[:5] for r in rows])
+            "bars = price_bar_summary.bars + excluded.bars, revision = excluded.revision",
+            [(*r[:5], revision) for r in rows])
     return sum(r[5] for r in rows)
 
 
@@ -40,7 +42,8 @@ def forget(con: duckdb.DuckDBPyConnection, symbol: str, interval: str) -> None:
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM price_bar_summary")
-    con.execute(f"INSERT INTO price_bar_summary {_FROM_SCRATCH}")
+    revision = scalar(con, "SELECT nextval('price_revision_seq')")
+    con.execute(f"INSERT INTO price_bar_summary SELECT *, ? FROM ({_FROM_SCRATCH})", [revision])
 
 
 def summary(store: Store, symbol: str, interval: str) -> tuple[datetime | None, int]:
@@ -73,4 +76,11 @@ def from_scratch(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
 
 def stored(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    return sorted(con.execute("SELECT * FROM price_bar_summary").fetchall())
+    return sorted(con.execute("SELECT * EXCLUDE (revision) FROM price_bar_summary").fetchall())
+
+
+def revisions(store: Store, interval: str = "1d") -> dict[str, int]:
+    """symbol -> revision of its last write (a new one on every upsert, swap or rebuild)."""
+    with store.read() as con:
+        return dict(con.execute("SELECT symbol, revision FROM price_bar_summary WHERE interval = ?",
+                                [interval]).fetchall())

@@ -9,5 +9,8 @@ CREATE TABLE price_bar_summary (
     first_ts TIMESTAMP NOT NULL,
     last_ts  TIMESTAMP NOT NULL,
     bars     BIGINT    NOT NULL,
+    revision BIGINT    NOT NULL,  -- from price_revision_seq at the symbol's last write: the learn
+                                  -- job recomputes a symbol's signals when it moved
     PRIMARY KEY (symbol, interval)
 );
+CREATE SEQUENCE price_revision_seq;
