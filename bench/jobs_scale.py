@@ -8,8 +8,9 @@ served by the loopback fake (``tests/fakes/http_server.py``); then:
 * news run (every item new: fetch, parse, dedup against 1 M / 10 M stored ids, score, insert,
   refresh the days' sentiment aggregate), and the same run again (every item known);
 * leads run (keyword match, insert, funnel aggregates);
-* learn after those runs (inputs changed: recomputed), and learn again (nothing changed:
-  each part skipped by its input fingerprint), both with the bookkeeping prune.
+* learn after those runs (inputs changed: the signals of the symbols whose news changed are
+  recomputed, ``core/signals/incremental.py``), and learn again (nothing changed: each part
+  skipped by its input fingerprint / per-symbol state), both with the bookkeeping prune.
 
 Baseline: the same job at scale 1; target (issue #18): scale 10 <= scale 1 + 20 %.
 
@@ -87,7 +88,10 @@ def run_scale(scale: int) -> dict:
         out["leads run"], lc = timed(lambda: ingest_leads(store, settings, leads))
         out["learn (inputs changed)"], first = timed(learn)
         out["learn (nothing new)"], again = timed(learn)
+    sig = first["signals"]
     print(f"scale {scale}: news run stored {c.new} new of {N_NEWS_FEEDS * ITEMS}; leads run {lc.new} new; "
+          f"learn after them recomputed {sig.get('symbols')} symbols' signals, re-weighted "
+          f"{sig.get('other_rows_reweighted')} other rows; "
           f"learn again: {again['learning'].get('skipped', 'recomputed')}; "
           f"{again['signals'].get('skipped', 'recomputed')}")
     shutil.rmtree(folder, ignore_errors=True)
