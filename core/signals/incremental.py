@@ -10,8 +10,8 @@ settlement day, the sums of every symbol's bets (``signal_settled``) and the cal
    computed from (``signal_symbol_state``); other settings = every symbol;
 2. recomputes those symbols' components over their whole history (the indicators are
    recursive, so no tail window is exact);
-3. compares their new bets with the stored ones: only bets that differ move the day sums
-   (new minus old), only days that appear or disappear move the calendar;
+3. compares their new bets with the stored ones: only bets that differ (beyond 1e-11
+   relative: recomputing a symbol moves its values by a few ulps) move the day sums (new minus old), only days that appear or disappear move the calendar;
 4. recomputes the record and the weights from the sums (a few thousand rows), then the
    composite of the changed symbols (every day) and of the other symbols from the first day
    whose sums or calendar moved (usually none: today's news settles no bet yet).
@@ -31,6 +31,7 @@ from core.signals.indicators import indicators
 from core.signals.performance import STAT_COLUMNS, STATS, bets, record_from_settled, settled_stats
 
 _BET_KEY = ["symbol", "day", "settled_on", "fwd", *COMPONENTS]
+_REL_TOL = 1e-11
 
 
 def _wide(settled_long: pl.DataFrame) -> pl.DataFrame:
@@ -69,6 +70,23 @@ def _apply(totals: pl.DataFrame, added: pl.DataFrame, removed: pl.DataFrame) -> 
     return pl.concat([kept, touched.select(kept.columns)]).sort("settled_on")
 
 
+def _same(a: str, b: str) -> pl.Expr:
+    """Equal values, nulls equal; floats within 1e-11 relative: a symbol's indicators come out a
+    few ulps apart depending on which other symbols share the batch (rolling sums over groups)."""
+    x, y = pl.col(a), pl.col(b)
+    close = (x - y).abs() <= _REL_TOL * (1.0 + y.abs())
+    return (x.is_null() & y.is_null()) | (x.is_not_null() & y.is_not_null() & close.fill_null(False))
+
+
+def _differing(new: pl.DataFrame, old: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(new bets, old bets) of the (symbol, day)s whose bet was made, dropped or changed."""
+    key = ["symbol", "day"]
+    both = new.join(old, on=key, how="inner", suffix="_old")
+    same = both.filter(pl.col("settled_on") == pl.col("settled_on_old"),
+                       *[_same(c, f"{c}_old") for c in ["fwd", *COMPONENTS]]).select(key)
+    return new.join(same, on=key, how="anti"), old.join(same, on=key, how="anti")
+
+
 def refresh(store, horizon: int, window: int, n0: float, now: datetime) -> dict:
     """One learn run's signal part (see the module docstring). Returns counts for the job record."""
     from core.signals import latest_weights
@@ -104,9 +122,8 @@ def refresh(store, horizon: int, window: int, n0: float, now: datetime) -> dict:
         old_bets = old_bets.select(_BET_KEY).cast(new_bets.schema).sort("symbol", "day")
         settled_long, calendar = signal_record.totals(store)
         totals = _wide(settled_long)
-    # only bets that differ move the sums (identical ones would add rounding noise, and a move)
-    added = new_bets.join(old_bets, on=_BET_KEY, how="anti", nulls_equal=True)
-    gone = old_bets.join(new_bets, on=_BET_KEY, how="anti", nulls_equal=True)
+    # only bets that differ move the sums (equal ones would add rounding noise, and a move)
+    added, gone = _differing(new_bets, old_bets)
     totals = _apply(totals, settled_stats(added), settled_stats(gone))
     new_days = comp.group_by("day").agg(pl.len().cast(pl.Int64).alias("symbols"))
     cal = pl.concat([calendar.select("day", pl.col("symbols").cast(pl.Int64)), new_days,

@@ -82,6 +82,15 @@ def test_incremental_signals_equal_a_full_recompute_after_changes(store, setting
     assert signals.refresh(store, settings)["full"] is True
     assert_equal_to_full(store, settings)
 
+    today_news = pl.DataFrame({  # today's story about AMZN: no bet settles on it, no weight moves
+        "id": ["x0"], "source": "s", "url": None, "title": "t", "summary": None, "published_at": [now],
+        "fetched_at": now, "tickers": [["AMZN"]], "sentiment": [0.7], "sentiment_label": "positive",
+        "cluster_id": None})
+    insert_news(store, today_news.cast({"tickers": pl.List(pl.String)}, strict=False))
+    counts = signals.refresh(store, settings)
+    assert (counts["symbols"], counts["other_rows_reweighted"]) == (1, 0)
+    assert_equal_to_full(store, settings)
+
     revise_last_bar(store, "MSFT", 3.0)  # today's bar revised: no bet settles on it yet
     with_news = pl.DataFrame({  # a story about NVDA 40 days ago: its bets settle, every weight moves
         "id": ["x1"], "source": "s", "url": None, "title": "t", "summary": None,
