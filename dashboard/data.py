@@ -168,8 +168,14 @@ def lead_platforms() -> list[str]:
     return _lead_platforms(_key())
 
 
-def lead_events(lead_id: str) -> pl.DataFrame:
+@st.cache_data(ttl=TTL_FAST, show_spinner=False, max_entries=64)
+def _lead_events(path: str, lead_id: str) -> pl.DataFrame:
     return inbox_q.lead_events(store(), lead_id)
+
+
+def lead_events(lead_id: str) -> pl.DataFrame:
+    """One lead's status history (cached like the inbox; a status change clears the cache)."""
+    return _lead_events(_key(), lead_id)
 
 
 # ---------------------------------------------------------------- keywords
@@ -193,23 +199,43 @@ def preview_ranking(keywords: pl.DataFrame, hours: int = 24) -> pl.DataFrame:
 
 # ---------------------------------------------------------------- signals
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
-def _latest_signals(path: str, limit: int) -> pl.DataFrame:
-    from core.store import signals
+def _signal_board(path: str, limit: int) -> dict:
+    """The Signals page's symbol-independent reads in one connection (opening the file costs
+    more than these reads): the ranking, the newest signal day and the component weights."""
+    from core.store import signals, time_windows
 
-    return signals.latest_signals(store(), limit)
+    with store().read():
+        return {"ranking": signals.latest_signals(store(), limit),
+                "newest": time_windows.newest(store(), "signals_latest", "day"),
+                "weights": signals.signal_weights(store())}
 
 
 def latest_signals(limit: int = 50) -> pl.DataFrame:
-    return _latest_signals(_key(), limit)
+    return _signal_board(_key(), limit)["ranking"]
+
+
+def newest_signal_day(limit: int = 50):
+    """The newest signal day (each symbol's latest row, ``signals_latest``); None without signals."""
+    return _signal_board(_key(), limit)["newest"]
+
+
+def signal_weights(limit: int = 50) -> pl.DataFrame:
+    return _signal_board(_key(), limit)["weights"]
 
 
 @st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
-def _symbol_view(path: str, symbol: str, since: datetime) -> dict:
-    """Everything the per-symbol chart needs, with indicators computed over a warm-up margin."""
+def _symbol_view(path: str, symbol: str, days: int, today: datetime) -> dict:
+    """Everything the per-symbol chart needs, in one connection: the window (the last ``days``,
+    or the ``days`` up to the symbol's newest daily bar), the symbol's bar count (both one row of
+    ``price_bar_summary``), and the window's bars (indicators over a warm-up margin), signal
+    history, news sentiment and markers."""
     from core.signals import equity_curve, indicators
-    from core.store import signals
+    from core.store import bar_summary, signals, time_windows
 
-    with store().read():  # one connection for the four reads
+    with store().read():  # one connection for every read
+        newest, n_bars = bar_summary.summary(store(), symbol, "1d")
+        window = time_windows.window(today, newest, days)
+        since = window.since
         bars = signals.price_bars(store(), [symbol], since=since - timedelta(days=60))
         history = signals.signal_history(store(), symbol, since.date())
         sentiment = ticker_sentiment.sentiment_by_ticker(store(), [symbol], since)
@@ -217,23 +243,14 @@ def _symbol_view(path: str, symbol: str, since: datetime) -> dict:
     ind = indicators(bars).filter(pl.col("ts") >= since) if bars.height else bars
     curve = (equity_curve(history, ind.select("symbol", "ts", "close"))
              if history.height and ind.height else pl.DataFrame())
-    return {"bars": ind, "sentiment": sentiment, "markers": markers, "equity": curve}
+    return {"window": window, "n_bars": n_bars, "bars": ind, "sentiment": sentiment, "markers": markers,
+            "equity": curve}
 
 
-def symbol_view(symbol: str, since: datetime) -> dict:
-    """``since``: the start of the chart window (``recent.bars_window(symbol, days).since``)."""
-    return _symbol_view(_key(), symbol, since)
-
-
-@st.cache_data(ttl=TTL_SLOW, show_spinner=False, max_entries=64)
-def _signal_weights(path: str) -> pl.DataFrame:
-    from core.store import signals
-
-    return signals.signal_weights(store())
-
-
-def signal_weights() -> pl.DataFrame:
-    return _signal_weights(_key())
+def symbol_view(symbol: str, days: int) -> dict:
+    """The chart of ``symbol`` over its last ``days`` of daily bars (``window``: a
+    ``time_windows.Window``, anchored to the newest bar when the plain one holds none)."""
+    return _symbol_view(_key(), symbol, days, now_minute().replace(hour=0, minute=0))
 
 
 # ---------------------------------------------------------------- conversions

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 import polars as pl
 import streamlit as st
 
-from core.store import time_windows
+from core.store import bar_summary, time_windows
 from core.store.time_windows import Window
 from dashboard import data
 
@@ -22,7 +22,7 @@ from dashboard import data
 # from a symbol's 34th daily bar on; before that only sentiment and volume can speak.
 WARMUP_BARS = 34
 
-__all__ = ["Window", "newest", "news_window", "news_daily", "at_least", "leads_window", "bars_window",
+__all__ = ["Window", "newest", "news_window", "news_daily", "at_least", "leads_window",
            "signals_window", "export_range", "daily_bars"]
 
 
@@ -66,16 +66,11 @@ def leads_window(days: int) -> Window:
     return time_windows.window(today, newest("leads", "posted_at", "fetched_at"), days)
 
 
-def bars_window(symbol: str, days: int) -> Window:
-    """A symbol's daily bars of the last ``days``, or the ``days`` up to its newest daily bar."""
+def signals_window(days: int, newest_day: datetime | None) -> Window:
+    """Signal days of the last ``days``, or the ``days`` up to the newest signal day
+    (``data.newest_signal_day()``, read with the ranking)."""
     today = data.now_minute().replace(hour=0, minute=0)
-    return time_windows.window(today, newest("prices", "ts", symbol=symbol, interval="1d"), days)
-
-
-def signals_window(days: int = 7) -> Window:
-    """Signal days of the last ``days``, or the ``days`` up to the newest signal day."""
-    today = data.now_minute().replace(hour=0, minute=0)
-    return time_windows.window(today, newest("signals", "day"), days)
+    return time_windows.window(today, newest_day, days)
 
 
 def export_range(dataset: str, days: int = 30) -> tuple[date, date, Window | None]:
@@ -91,7 +86,7 @@ def export_range(dataset: str, days: int = 30) -> tuple[date, date, Window | Non
 
 @st.cache_data(ttl=data.TTL_SLOW, show_spinner=False, max_entries=64)
 def _daily_bars(path: str, symbol: str | None) -> int:
-    return time_windows.count_rows(data.store(), "prices", symbol=symbol, interval="1d")
+    return bar_summary.count(data.store(), symbol, "1d")
 
 
 def daily_bars(symbol: str | None = None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core.store import Store, aggregates
+from core.store import Store, aggregates, bar_summary
 
 BASE_SYMBOLS = ["AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "SPY"]
 SOURCES = ["marketwatch", "cnbc", "yahoo", "sec", "seekingalpha"]
@@ -24,8 +24,10 @@ def symbols(n: int) -> list[str]:
 
 
 def fill(store: Store, now: datetime, news: int = 1_000_000, leads: int = 200_000,
-         n_symbols: int = 500, years: int = 10, news_days: int = 365, lead_days: int = 180) -> None:
-    """Fill an empty store with synthetic rows ending at ``now`` (naive UTC)."""
+         n_symbols: int = 500, years: int = 10, news_days: int = 365, lead_days: int = 180,
+         runs: int = 2_000, posts: int = 500) -> None:
+    """Fill an empty store with synthetic rows ending at ``now`` (naive UTC); ``runs`` job runs
+    five minutes apart and ``posts`` Discord posts an hour apart."""
     syms = symbols(n_symbols)
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     n_days = years * 365
@@ -123,8 +125,8 @@ def fill(store: Store, now: datetime, news: int = 1_000_000, leads: int = 200_00
                    '{"fetched": 10, "new": 3}',
                    CASE WHEN i % 17 = 0 THEN 'TimeoutError: feed did not answer in 15s' END,
                    CASE WHEN i % 17 = 0 THEN 'fp' || (i % 3) END, 'schedule'
-            FROM range(2000) t(i)
-            """, [JOBS, now, now])
+            FROM range(?) t(i)
+            """, [JOBS, now, now, runs])
         con.execute(
             """
             INSERT INTO posts (idempotency_key, target, kind, item_id, payload, status,
@@ -136,8 +138,8 @@ def fill(store: Store, now: datetime, news: int = 1_000_000, leads: int = 200_00
                    CASE WHEN i % 10 = 0 THEN 'HTTP 500 from Discord' END, 1,
                    CAST(? AS TIMESTAMP) - to_microseconds(CAST(i AS BIGINT) * 3600000000),
                    CAST(? AS TIMESTAMP) - to_microseconds(CAST(i AS BIGINT) * 3600000000)
-            FROM range(500) t(i)
-            """, [now, now])
+            FROM range(?) t(i)
+            """, [now, now, posts])
         con.execute(
             "INSERT INTO source_state (source, last_fetch_at, consecutive_failures, paused_until, "
             "last_error) "
@@ -146,3 +148,4 @@ def fill(store: Store, now: datetime, news: int = 1_000_000, leads: int = 200_00
         # What the jobs keep beside the rows they write (one commit with them, as the jobs do).
         con.execute("INSERT OR REPLACE INTO signals_latest SELECT * FROM signals WHERE day = CAST(? AS DATE)", [today])
         aggregates.rebuild_all(con)
+        bar_summary.rebuild(con)

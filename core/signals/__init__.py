@@ -41,8 +41,9 @@ def latest_weights(w: pl.DataFrame, horizon: int = DEFAULT_HORIZON) -> pl.DataFr
 
 
 def refresh(store, settings=None) -> dict:
-    """Recompute all daily signals from the store's bars and news; replace signals and weights
-    (one ``signal refresh`` span with the counts)."""
+    """Recompute the daily signals of the symbols whose bars or news changed (``incremental``;
+    every symbol on the first run or with other settings) and the weights (one ``signal
+    refresh`` span with the counts)."""
     with tracing.span("signal refresh") as sp:
         counts = _refresh(store, settings)
         tracing.set_attributes(sp, {f"signaldesk.{k}": v for k, v in counts.items()})
@@ -54,27 +55,16 @@ def _refresh(store, settings=None) -> dict:
 
     Returns counts for the job record: symbols, bars, news_days, signals, weights.
     """
-    from core.store import learn_state
-    from core.store import signals as sstore
+    from core.signals import incremental
 
     horizon = getattr(settings, "signal_horizon_days", DEFAULT_HORIZON)
     window = getattr(settings, "signal_window_days", DEFAULT_WINDOW)
     n0 = getattr(settings, "signal_shrink_n0", SHRINK_N0)
-    fp = learn_state.fingerprint(store, "signals", f"{horizon}/{window}/{n0}")
-    if learn_state.unchanged(store, "signals", fp):  # no new or changed bar or scored story
-        return {"skipped": "no daily bar or scored story changed since the last run"}
-    bars = sstore.price_bars(store, interval="1d")
-    sentiment = sstore.daily_sentiment(store)
-    counts = {"symbols": bars["symbol"].n_unique() if bars.height else 0, "bars": bars.height,
-              "news_days": sentiment.height, "signals": 0, "weights": 0}
-    if bars.is_empty():
-        log.info("no daily bars; signals not computed", extra=counts)
+    counts = incremental.refresh(store, horizon, window, n0, utcnow())
+    if "skipped" in counts:
         return counts
-    signals, w = compute(bars, sentiment.select("symbol", "day", "sentiment"), horizon, window, n0)
-    now = utcnow()
-    latest = latest_weights(w, horizon).with_columns(pl.lit(now).alias("computed_at"))
-    rows = signals.with_columns(pl.lit(now).alias("computed_at"))
-    counts["signals"], counts["weights"] = sstore.replace_signals(store, rows, latest)
-    learn_state.remember(store, "signals", fp, now)
+    if not counts["bars"] and not counts.get("removed"):
+        log.info("no daily bars changed; signals not computed", extra=counts)
+        return counts
     log.info("signals refreshed", extra=counts)
     return counts

@@ -28,24 +28,46 @@ DEFAULT_WINDOW = 250
 RECORD_COLUMNS = ["component", "day", "evidence", "hit_rate", "mean_return", "sharpe"]
 
 
+STATS = ("n", "hits", "s1", "s2")
+STAT_COLUMNS = [f"{c}|{st}" for c in COMPONENTS for st in STATS]
+
+
+def bets(comp: pl.DataFrame, horizon: int = DEFAULT_HORIZON) -> pl.DataFrame:
+    """Every settled bet: ``comp``'s rows with their forward return ``fwd`` and ``settled_on``
+    (the day of bar t+horizon of the same symbol); rows without a finite forward return dropped."""
+    return comp.sort("symbol", "day").with_columns(
+        (pl.col("close").shift(-horizon) / pl.col("close") - 1.0).over("symbol").alias("fwd"),
+        pl.col("day").shift(-horizon).over("symbol").alias("settled_on"),
+    ).filter(pl.col("fwd").is_not_null() & pl.col("fwd").is_finite())
+
+
+def settled_stats(bet_rows: pl.DataFrame) -> pl.DataFrame:
+    """Per settlement day, per component: bets (n), hits, sum and sum of squares of the signed
+    returns, one wide row per day (``STAT_COLUMNS``). Sums over symbols, so they add and subtract."""
+    aggs = []
+    for c in COMPONENTS:
+        bet = pl.col(c).is_not_null() & (pl.col(c) != 0.0)
+        signed = pl.when(bet).then(pl.col(c).sign() * pl.col("fwd"))
+        aggs += [bet.sum().cast(pl.Float64).alias(f"{c}|n"),
+                 (signed > 0).sum().cast(pl.Float64).alias(f"{c}|hits"),
+                 signed.sum().alias(f"{c}|s1"), (signed ** 2).sum().alias(f"{c}|s2")]
+    if bet_rows.is_empty():
+        return pl.DataFrame(schema={"settled_on": pl.Date, **{k: pl.Float64 for k in STAT_COLUMNS}})
+    return bet_rows.group_by("settled_on").agg(aggs)
+
+
 def track_record(comp: pl.DataFrame, horizon: int = DEFAULT_HORIZON,
                  window: int = DEFAULT_WINDOW) -> pl.DataFrame:
     """Per component and calendar day D: the record of bets settled in (D - window bars, D]."""
     calendar = comp.select(pl.col("day").unique().sort())
+    return record_from_settled(calendar, settled_stats(bets(comp, horizon)), horizon, window)
+
+
+def record_from_settled(calendar: pl.DataFrame, wide: pl.DataFrame, horizon: int = DEFAULT_HORIZON,
+                        window: int = DEFAULT_WINDOW) -> pl.DataFrame:
+    """The record per component and day of ``calendar`` (one ``day`` column: every day any
+    symbol has a bar) from the per-settlement-day sums ``wide`` (``settled_stats``)."""
     grid = pl.DataFrame({"component": COMPONENTS}).join(calendar, how="cross")
-    df = comp.sort("symbol", "day").with_columns(
-        (pl.col("close").shift(-horizon) / pl.col("close") - 1.0).over("symbol").alias("__fwd"),
-        pl.col("day").shift(-horizon).over("symbol").alias("settled_on"),
-    ).filter(pl.col("__fwd").is_not_null() & pl.col("__fwd").is_finite())
-    # one group_by over the wide frame (no unpivot): per settlement day, per component
-    aggs = []
-    for c in COMPONENTS:
-        bet = pl.col(c).is_not_null() & (pl.col(c) != 0.0)
-        signed = pl.when(bet).then(pl.col(c).sign() * pl.col("__fwd"))
-        aggs += [bet.sum().cast(pl.Float64).alias(f"{c}|n"),
-                 (signed > 0).sum().cast(pl.Float64).alias(f"{c}|hits"),
-                 signed.sum().alias(f"{c}|s1"), (signed ** 2).sum().alias(f"{c}|s2")]
-    wide = df.group_by("settled_on").agg(aggs)
     daily = wide.unpivot(index="settled_on", variable_name="key").with_columns(
         pl.col("key").str.split_exact("|", 1).struct.rename_fields(["component", "stat"]),
     ).unnest("key").pivot(on="stat", index=["component", "settled_on"], values="value")

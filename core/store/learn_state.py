@@ -3,8 +3,8 @@
 A fingerprint is counts plus order-free sums or XORed row hashes over the columns a part reads,
 so an insert, delete or change of those rows changes it, while a run with nothing new costs a
 scan of a few columns instead of the whole recomputation (reading every decided lead into the
-learner; every daily bar and scored story into the signal model). Sums could in principle
-cancel out; the next real change recomputes anyway.
+learner). Sums could in principle cancel out; the next real change recomputes anyway. The
+signals are tracked per symbol instead (``core.store.signal_record``, ``core.signals.incremental``).
 """
 from __future__ import annotations
 
@@ -16,16 +16,6 @@ _INPUTS = {
     # posteriors read each decided lead's keywords and status (core.leads.learning)
     "keywords": "SELECT count(*), bit_xor(hash(id, status, matched_keywords)) FROM leads "
                 "WHERE status IN ('won', 'lost', 'ignored')",
-    # the signal model reads every daily bar and every scored story with tickers (core.signals):
-    # column sums of the bars (a hash of 7 columns over 7 M bars took seconds), and the per-day
-    # ticker aggregate that every insert and re-score of news keeps, plus the story count
-    # (decimal sums: exact, so parallel aggregation cannot change the last digit between runs)
-    "signals": "SELECT (SELECT count(*) || ':' || max(ts) || ':' || sum(open::DECIMAL(18, 4)) || ':' || "
-               "sum(high::DECIMAL(18, 4)) || ':' || sum(low::DECIMAL(18, 4)) || ':' || "
-               "sum(close::DECIMAL(18, 4)) || ':' || sum(volume) FROM prices WHERE interval = '1d') || '/' || "
-               "(SELECT count(*) || ':' || sum(stories) || ':' || sum(scored) || ':' || "
-               "sum(sentiment_sum::DECIMAL(18, 6)) FROM news_ticker_daily) || '/' || "
-               "(SELECT count(*) || ':' || max(fetched_at) FROM news)",
 }
 
 

@@ -15,9 +15,15 @@ def _backfill_aggregates(con: duckdb.DuckDBPyConnection) -> None:
     rebuild_all(con)
 
 
+def _backfill_bar_summary(con: duckdb.DuckDBPyConnection) -> None:
+    from core.store.bar_summary import rebuild
+
+    rebuild(con)
+
+
 # Python run right after a migration's SQL, in its transaction: fills tables it created from
 # rows already stored, with the same queries that maintain them later (no second copy in SQL).
-AFTER_SQL = {130: _backfill_aggregates}
+AFTER_SQL = {130: _backfill_aggregates, 140: _backfill_bar_summary}
 
 
 def available_migrations() -> list[tuple[int, str, str]]:

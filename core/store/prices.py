@@ -12,7 +12,7 @@ from datetime import datetime
 import polars as pl
 
 from core.models import PRICE_SCHEMA
-from core.store import Store
+from core.store import Store, bar_summary
 
 _COLS = list(PRICE_SCHEMA)
 _KEY = ["symbol", "interval", "ts"]
@@ -27,8 +27,7 @@ def _prepare(frame: pl.DataFrame) -> pl.DataFrame:
 def _upsert(con, frame: pl.DataFrame) -> tuple[int, int]:
     con.register("_bars", frame.to_arrow())
     try:
-        existing = con.execute(
-            "SELECT count(*) FROM _bars b JOIN prices p USING (symbol, interval, ts)").fetchall()[0][0]
+        existing = bar_summary.add(con, "_bars")  # the per-symbol summary, in this transaction
         cols = ", ".join(f'"{c}"' for c in _COLS)
         # adj_close NULL = the provider sends no dividend-adjusted close: keep the stored one
         sets = ", ".join(f'"{c}" = coalesce(excluded."{c}", prices."{c}")' if c == "adj_close" else
@@ -66,6 +65,7 @@ def replace_symbol_history(store: Store, symbol: str, interval: str,
         finally:
             con.unregister("_keys")
         con.execute("DELETE FROM prices WHERE symbol = ? AND interval = ?", [symbol, interval])
+        bar_summary.forget(con, symbol, interval)
         if not frame.is_empty():
             _upsert(con, frame)
     return frame.height - kept, kept, before - kept
@@ -74,6 +74,7 @@ def replace_symbol_history(store: Store, symbol: str, interval: str,
 def delete_symbol_history(store: Store, symbol: str, interval: str) -> int:
     """Remove every bar of one symbol/interval. Returns how many were removed."""
     with store.write() as con:
+        bar_summary.forget(con, symbol, interval)
         return len(con.execute("DELETE FROM prices WHERE symbol = ? AND interval = ? RETURNING ts",
                                [symbol, interval]).fetchall())
 

@@ -21,7 +21,7 @@ with st.sidebar:
     days = st.select_slider("Lookback (days)", options=[30, 90, 180, 365, 730], value=180, key="sig_days")
 
 st.subheader("Latest signals, strongest first")
-latest = recent.signals_window(7)
+latest = recent.signals_window(7, data.newest_signal_day())
 if latest.anchored:
     st.info(f"No signals in the last 7 days — showing the most recent ones "
             f"(newest: {latest.newest:%Y-%m-%d}). Signals follow the daily bars: run 'prices_daily' "
@@ -37,11 +37,10 @@ st.dataframe(
                       for c in ["composite", "trend", "reversion", "sentiment", "volume"]}},
 )
 
-window = recent.bars_window(symbol, days)  # the last `days`, or the `days` up to the newest bar
-view = data.symbol_view(symbol, window.since)
+view = data.symbol_view(symbol, days)  # the last `days`, or the `days` up to the newest bar
 st.subheader(f"{symbol}: price, indicators, volume and news sentiment")
-components.anchored_note(f"daily bars of {symbol}", days, window)
-n_bars = recent.daily_bars(symbol)
+components.anchored_note(f"daily bars of {symbol}", days, view["window"])
+n_bars = view["n_bars"]
 if 0 < n_bars < recent.WARMUP_BARS:
     st.warning(f"Only {n_bars} daily bar{'s' if n_bars > 1 else ''} of {symbol}: the trend component "
                f"needs {recent.WARMUP_BARS} bars of indicator warm-up (MACD 12/26/9), so until then its "

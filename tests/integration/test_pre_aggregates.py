@@ -181,3 +181,59 @@ def test_learn_job_prunes_old_bookkeeping_but_keeps_what_rules_read(store):
         assert sorted(r[0] for r in con.execute("SELECT source FROM source_state").fetchall()) == [
             "fresh", "paused", "validators-only"]
     assert bookkeeping.prune(store, now) == {"job_runs": 0, "job_requests": 0, "source_state": 0}
+
+
+# ---- the per-symbol bar summary (price_bar_summary) kept by the price writers
+SYMBOLS = ["AAPL", "MSFT"]
+bar_rows = st.lists(st.tuples(st.sampled_from(SYMBOLS), st.sampled_from(["1d", "1h"]), st.integers(0, 30),
+                              st.floats(1, 500)), min_size=1, max_size=12)
+bar_op = st.one_of(st.tuples(st.just("upsert"), bar_rows),
+                   st.tuples(st.just("rebase"), st.sampled_from(SYMBOLS), st.sampled_from(["1d", "1h"]),
+                             st.lists(st.integers(0, 30), max_size=8)),
+                   st.tuples(st.just("delete"), st.sampled_from(SYMBOLS), st.sampled_from(["1d", "1h"])))
+
+
+def bars_frame(rows) -> pl.DataFrame:
+    from core.models import PRICE_SCHEMA
+
+    return pl.DataFrame({
+        "symbol": [r[0] for r in rows], "interval": [r[1] for r in rows],
+        "ts": [T0 + timedelta(days=r[2]) for r in rows], "open": [r[3] for r in rows],
+        "high": [r[3] for r in rows], "low": [r[3] for r in rows], "close": [r[3] for r in rows],
+        "adj_close": None, "volume": 1000,
+    }).select(list(PRICE_SCHEMA)).cast(PRICE_SCHEMA)
+
+
+@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=st.lists(bar_op, min_size=1, max_size=8))
+def test_bar_summary_equals_a_from_scratch_computation(ops):
+    from core.store import bar_summary, prices
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "s.duckdb")
+        for op in ops:
+            if op[0] == "upsert":
+                inserted, updated = prices.upsert_prices(store, bars_frame(op[1]))
+                assert inserted + updated == bars_frame(op[1]).unique(["symbol", "interval", "ts"]).height
+            elif op[0] == "rebase":
+                prices.replace_symbol_history(store, op[1], op[2],
+                                              bars_frame([(op[1], op[2], d, 10.0) for d in op[3]]))
+            else:
+                prices.delete_symbol_history(store, op[1], op[2])
+        with store.read() as con:
+            kept, want = bar_summary.stored(con), bar_summary.from_scratch(con)
+        assert kept == want
+        for sym in SYMBOLS:  # the page reads (newest bar, bar count) equal the raw rows'
+            rows = [r for r in want if r[0] == sym and r[1] == "1d"]
+            assert bar_summary.newest(store, sym.lower(), "1d") == (rows[0][3] if rows else None)
+            assert bar_summary.count(store, sym, "1d") == prices.count_prices(store, sym, "1d")
+        assert bar_summary.count(store, None, "1d") == prices.count_prices(store, None, "1d")
+
+
+def test_seeded_store_bar_summary_is_built(tmp_path):
+    from core.store import bar_summary
+
+    store = Store.from_settings(Settings(_env_file=None, data_dir=tmp_path))
+    synthetic.fill(store, datetime(2026, 11, 20), news=50, leads=50, n_symbols=4, years=1)
+    with store.read() as con:
+        assert bar_summary.stored(con) == bar_summary.from_scratch(con) != []

@@ -16,9 +16,9 @@ from core.signals.components import components, daily_sentiment_on_bars
 from core.signals.composite import weights
 from core.signals.indicators import indicators
 from core.signals.performance import track_record
-from core.store import insert_new
 from core.store import signals as sstore
 from core.store.news import insert_news
+from core.store.prices import upsert_prices
 
 pytestmark = pytest.mark.timeout(60)
 START = datetime(2020, 1, 1)
@@ -191,8 +191,7 @@ def _store_bars(symbols: list[str], n: int) -> pl.DataFrame:
 
 
 def test_refresh_writes_signals_and_weights(store):
-    with store.write() as con:
-        insert_new(con, "prices", _store_bars(["AAA", "BBB", "CCC"], 120), "symbol")
+    upsert_prices(store, _store_bars(["AAA", "BBB", "CCC"], 120))  # the writer keeps the bar summary
     insert_news(store, pl.DataFrame({
         "id": ["n1", "n2"], "source": ["t", "t"], "url": ["u1", "u2"], "title": ["x", "y"],
         "summary": ["", ""], "published_at": [START + timedelta(days=100, hours=3)] * 2,
@@ -200,7 +199,8 @@ def test_refresh_writes_signals_and_weights(store):
         "tickers": [["AAA"], ["aaa", "BBB"]], "sentiment": [0.8, 0.4], "sentiment_label": ["pos", "pos"],
         "cluster_id": [None, None]}, schema=NEWS_SCHEMA))
     counts = refresh(store)
-    assert counts == {"symbols": 3, "bars": 360, "news_days": 2, "signals": 360, "weights": 4}
+    assert {k: counts[k] for k in ("symbols", "bars", "news_days", "signals", "weights")} == {
+        "symbols": 3, "bars": 360, "news_days": 2, "signals": 360, "weights": 4}
     daily = sstore.daily_sentiment(store, ["AAA"])
     assert daily.row(0, named=True)["sentiment"] == pytest.approx(0.6)
     latest = sstore.latest_signals(store, limit=10)
@@ -216,7 +216,7 @@ def test_refresh_writes_signals_and_weights(store):
     # a second run with nothing new computes nothing; a forced one replaces, never duplicates
     assert "skipped" in refresh(store)
     with store.write() as con:
-        con.execute("DELETE FROM learn_state")
+        con.execute("DELETE FROM signal_symbol_state")  # forget what they were computed from
     assert refresh(store)["signals"] == 360
     assert sstore.signal_history(store, "BBB").height == 120
     bars = sstore.price_bars(store, ["AAA"], since=START + timedelta(days=110))
@@ -237,8 +237,7 @@ def test_short_history_gives_equal_weights_and_no_crash():
 
 
 def test_refresh_uses_the_settings_horizon(store, settings):
-    with store.write() as con:
-        insert_new(con, "prices", _store_bars(["AAA"], 60), "symbol")
+    upsert_prices(store, _store_bars(["AAA"], 60))
     refresh(store, settings.model_copy(update={"signal_horizon_days": 2, "signal_shrink_n0": 0.0}))
     w = sstore.signal_weights(store)
     with_evidence = w.filter(pl.col("evidence") > 0)

@@ -1,0 +1,155 @@
+"""Recompute the signals of only the symbols whose daily bars or news sentiment changed.
+
+A symbol's components depend on its own bars and news alone, but every day's weights depend on
+all symbols' bets settled in the window before it (``performance``). So the job keeps, per
+settlement day, the sums of every symbol's bets (``signal_settled``) and the calendar of days
+(``signal_calendar``). A run:
+
+1. finds the changed symbols: bar revision (``price_bar_summary``, moved by every price write)
+   or sentiment fingerprint (``news_ticker_daily``) differs from what their signals were
+   computed from (``signal_symbol_state``); other settings = every symbol;
+2. recomputes those symbols' components over their whole history (the indicators are
+   recursive, so no tail window is exact);
+3. compares their new bets with the stored ones: only bets that differ (beyond 1e-11
+   relative: recomputing a symbol moves its values by a few ulps) move the day sums (new minus old), only days that appear or disappear move the calendar;
+4. recomputes the record and the weights from the sums (a few thousand rows), then the
+   composite of the changed symbols (every day) and of the other symbols from the first day
+   whose sums or calendar moved (usually none: today's news settles no bet yet).
+
+The result equals a full recompute up to floating-point rounding of the day sums
+(tests/integration/test_learn_incremental.py compares them).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+
+from core.signals.components import COMPONENTS, components
+from core.signals.composite import composite, weights
+from core.signals.indicators import indicators
+from core.signals.performance import STAT_COLUMNS, STATS, bets, record_from_settled, settled_stats
+
+_BET_KEY = ["symbol", "day", "settled_on", "fwd", *COMPONENTS]
+_REL_TOL = 1e-11
+
+
+def _wide(settled_long: pl.DataFrame) -> pl.DataFrame:
+    """signal_settled rows (settled_on, component, n, hits, s1, s2) -> one row per day."""
+    if settled_long.is_empty():
+        return pl.DataFrame(schema={"settled_on": pl.Date, **{k: pl.Float64 for k in STAT_COLUMNS}})
+    out = settled_long.unpivot(index=["settled_on", "component"], on=list(STATS), variable_name="stat")
+    out = out.with_columns((pl.col("component") + "|" + pl.col("stat")).alias("key"))
+    out = out.pivot(on="key", index="settled_on", values="value")
+    return out.with_columns([pl.lit(0.0).alias(k) for k in STAT_COLUMNS if k not in out.columns]).select(
+        "settled_on", *STAT_COLUMNS)
+
+
+def _long(wide: pl.DataFrame) -> pl.DataFrame:
+    rows = []
+    for c in COMPONENTS:
+        rows.append(wide.select("settled_on", pl.lit(c).alias("component"),
+                                *[pl.col(f"{c}|{s}").alias(s) for s in STATS]))
+    return pl.concat(rows)
+
+
+def _apply(totals: pl.DataFrame, added: pl.DataFrame, removed: pl.DataFrame) -> pl.DataFrame:
+    """Day sums + added bets' sums - removed bets' sums, on the days they touch only (other days
+    keep their stored sums bit for bit); a component without bets on a day sums to exactly 0."""
+    delta = pl.concat([added, removed.select("settled_on", *[-pl.col(k) for k in STAT_COLUMNS])])
+    if delta.is_empty():
+        return totals
+    delta = delta.group_by("settled_on").agg(pl.col(STAT_COLUMNS).sum())
+    touched = pl.concat([totals.join(delta.select("settled_on"), on="settled_on", how="semi"), delta])
+    touched = touched.group_by("settled_on").agg(pl.col(STAT_COLUMNS).sum())
+    for c in COMPONENTS:
+        none = pl.col(f"{c}|n").round(6) == 0
+        touched = touched.with_columns(
+            *[pl.when(none).then(0.0).otherwise(pl.col(f"{c}|{s}")).alias(f"{c}|{s}") for s in STATS])
+    kept = totals.join(delta.select("settled_on"), on="settled_on", how="anti")
+    return pl.concat([kept, touched.select(kept.columns)]).sort("settled_on")
+
+
+def _same(a: str, b: str) -> pl.Expr:
+    """Equal values, nulls equal; floats within 1e-11 relative: a symbol's indicators come out a
+    few ulps apart depending on which other symbols share the batch (rolling sums over groups)."""
+    x, y = pl.col(a), pl.col(b)
+    close = (x - y).abs() <= _REL_TOL * (1.0 + y.abs())
+    return (x.is_null() & y.is_null()) | (x.is_not_null() & y.is_not_null() & close.fill_null(False))
+
+
+def _differing(new: pl.DataFrame, old: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(new bets, old bets) of the (symbol, day)s whose bet was made, dropped or changed."""
+    key = ["symbol", "day"]
+    both = new.join(old, on=key, how="inner", suffix="_old")
+    same = both.filter(pl.col("settled_on") == pl.col("settled_on_old"),
+                       *[_same(c, f"{c}_old") for c in ["fwd", *COMPONENTS]]).select(key)
+    return new.join(same, on=key, how="anti"), old.join(same, on=key, how="anti")
+
+
+def refresh(store, horizon: int, window: int, n0: float, now: datetime) -> dict:
+    """One learn run's signal part (see the module docstring). Returns counts for the job record."""
+    from core.signals import latest_weights
+    from core.store import signal_record
+    from core.store import signals as sstore
+
+    params = f"{horizon}/{window}/{n0}"
+    current = signal_record.inputs(store)
+    known = signal_record.state(store)
+    reset = not known or any(p != params for *_, p in known.values())
+    if reset:
+        changed, removed = sorted(current), []
+    else:
+        changed = sorted(s for s, inp in current.items() if known.get(s, (None, None))[:2] != inp)
+        removed = sorted(s for s in known if s not in current)
+    if not reset and not changed and not removed:
+        return {"skipped": "no symbol's daily bars or news sentiment changed since the last run"}
+    if not current and not known:
+        return {"symbols": 0, "bars": 0, "news_days": 0, "signals": 0, "weights": 0}
+
+    bars = sstore.price_bars(store, changed, interval="1d")
+    sentiment = sstore.daily_sentiment(store, changed)
+    comp = (components(indicators(bars), sentiment.select("symbol", "day", "sentiment"))
+            if bars.height else pl.DataFrame(schema={"symbol": pl.String, "day": pl.Date, "close": pl.Float64,
+                                                     **{c: pl.Float64 for c in COMPONENTS}}))
+    new_bets = bets(comp, horizon).select(_BET_KEY)
+    if reset:
+        old_bets = new_bets.clear()
+        old_days = pl.DataFrame(schema={"day": pl.Date, "symbols": pl.Int64})
+        totals, calendar = _wide(pl.DataFrame()), old_days
+    else:
+        old_bets, old_days = signal_record.old_bets(store, changed + removed)
+        old_bets = old_bets.select(_BET_KEY).cast(new_bets.schema).sort("symbol", "day")
+        settled_long, calendar = signal_record.totals(store)
+        totals = _wide(settled_long)
+    # only bets that differ move the sums (equal ones would add rounding noise, and a move)
+    added, gone = _differing(new_bets, old_bets)
+    totals = _apply(totals, settled_stats(added), settled_stats(gone))
+    new_days = comp.group_by("day").agg(pl.len().cast(pl.Int64).alias("symbols"))
+    cal = pl.concat([calendar.select("day", pl.col("symbols").cast(pl.Int64)), new_days,
+                     old_days.select("day", -pl.col("symbols").cast(pl.Int64))])
+    cal = cal.group_by("day").agg(pl.col("symbols").sum()).filter(pl.col("symbols") > 0).sort("day")
+    moved_days = set(cal["day"].to_list()) ^ set(calendar["day"].to_list())
+    moved = [*added["settled_on"].to_list(), *gone["settled_on"].to_list(), *moved_days]
+
+    record = record_from_settled(cal.select("day"), totals, horizon, window)
+    w = weights(record, n0)
+    signals = composite(comp, w).with_columns(pl.lit(now).alias("computed_at"))
+    others = pl.DataFrame()
+    if moved and not reset:
+        since = min(moved)
+        rows = signal_record.components_since(store, since, changed + removed)
+        if rows.height:
+            others = composite(rows.drop("composite"), w).select("symbol", "day", "composite").with_columns(
+                pl.lit(now).alias("computed_at"))
+    state = pl.DataFrame({"symbol": changed, "bars_rev": [current[s][0] for s in changed],
+                          "sentiment": [current[s][1] for s in changed], "params": params},
+                         schema={"symbol": pl.String, "bars_rev": pl.Int64, "sentiment": pl.String,
+                                 "params": pl.String})
+    latest = latest_weights(w, horizon).with_columns(pl.lit(now).alias("computed_at"))
+    n_signals, n_weights = signal_record.write(
+        store, replaced=changed + removed, signals=signals, bet_rows=new_bets, composites=others,
+        settled=_long(totals), calendar=cal, weights=latest, symbol_state=state, reset=reset)
+    return {"symbols": len(changed), "removed": len(removed), "full": reset, "bars": bars.height,
+            "news_days": sentiment.height, "signals": n_signals, "weights": n_weights,
+            "other_rows_reweighted": others.height}

@@ -1,0 +1,86 @@
+"""Per symbol and interval: first and newest stored bar and how many bars (``price_bar_summary``).
+
+Kept by the price writers (``core.store.prices``) inside their own transaction, so a reader
+sees bars and summary from the same commit. An upsert only adds or overwrites bars, so the
+summary merges with the batch alone (``add``: O(batch), not O(table)); a history swap or
+delete drops the symbol's row first (``forget``). ``rebuild`` computes it from scratch (the
+migration's backfill, bulk-built benchmark stores, and the tests' reference).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+
+from core.store import Store, scalar
+
+_FROM_SCRATCH = "SELECT symbol, interval, min(ts), max(ts), count(*) FROM prices GROUP BY symbol, interval"
+
+
+def add(con: duckdb.DuckDBPyConnection, batch: str) -> int:
+    """Merge the bars of the registered relation ``batch`` (symbol, interval, ts; unique keys),
+    before they are upserted into ``prices``. Returns how many of them are already stored."""
+    rows = con.execute(
+        f"SELECT b.symbol, b.interval, min(b.ts), max(b.ts), count(*) FILTER (WHERE p.ts IS NULL), "
+        f"count(p.ts) FROM {batch} b LEFT JOIN prices p USING (symbol, interval, ts) "
+        "GROUP BY b.symbol, b.interval").fetchall()
+    if rows:
+        revision = scalar(con, "SELECT nextval('price_revision_seq')")  # every write moves it
+        con.executemany(
+            "INSERT INTO price_bar_summary VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (symbol, interval) DO UPDATE SET "
+            "first_ts = least(price_bar_summary.first_ts, excluded.first_ts), "
+            "last_ts = greatest(price_bar_summary.last_ts, excluded.last_ts), "
+            "bars = price_bar_summary.bars + excluded.bars, revision = excluded.revision",
+            [(*r[:5], revision) for r in rows])
+    return sum(r[5] for r in rows)
+
+
+def forget(con: duckdb.DuckDBPyConnection, symbol: str, interval: str) -> None:
+    """The symbol's bars of ``interval`` are being removed (a history swap adds them back)."""
+    con.execute("DELETE FROM price_bar_summary WHERE symbol = ? AND interval = ?", [symbol, interval])
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM price_bar_summary")
+    revision = scalar(con, "SELECT nextval('price_revision_seq')")
+    con.execute(f"INSERT INTO price_bar_summary SELECT *, ? FROM ({_FROM_SCRATCH})", [revision])
+
+
+def summary(store: Store, symbol: str, interval: str) -> tuple[datetime | None, int]:
+    """(newest stored bar, number of bars) of ``symbol`` (upper-cased) at ``interval``; (None, 0)
+    without bars."""
+    with store.read() as con:
+        rows = con.execute("SELECT last_ts, bars FROM price_bar_summary WHERE symbol = ? AND interval = ?",
+                           [symbol.upper(), interval]).fetchall()  # fetchall: no result left open
+    return (rows[0][0], int(rows[0][1])) if rows else (None, 0)
+
+
+def newest(store: Store, symbol: str, interval: str) -> datetime | None:
+    """The newest stored bar of ``symbol`` (upper-cased) at ``interval``; None without bars."""
+    return summary(store, symbol, interval)[0]
+
+
+def count(store: Store, symbol: str | None, interval: str) -> int:
+    """Stored bars of ``symbol`` (None: of every symbol) at ``interval``."""
+    where, params = "interval = ?", [interval]
+    if symbol is not None:
+        where += " AND symbol = ?"
+        params.append(symbol.upper())
+    with store.read() as con:
+        return int(scalar(con, f"SELECT coalesce(sum(bars), 0) FROM price_bar_summary WHERE {where}", params))
+
+
+def from_scratch(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """(symbol, interval, first, newest, bars) computed from ``prices``, sorted (tests' reference)."""
+    return sorted(con.execute(_FROM_SCRATCH).fetchall())
+
+
+def stored(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return sorted(con.execute("SELECT * EXCLUDE (revision) FROM price_bar_summary").fetchall())
+
+
+def revisions(store: Store, interval: str = "1d") -> dict[str, int]:
+    """symbol -> revision of its last write (a new one on every upsert, swap or rebuild)."""
+    with store.read() as con:
+        return dict(con.execute("SELECT symbol, revision FROM price_bar_summary WHERE interval = ?",
+                                [interval]).fetchall())

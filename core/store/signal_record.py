@@ -1,0 +1,102 @@
+"""The learn job's per-symbol signal bookkeeping (migration 141): settled bets, their sums per
+settlement day, the record's calendar and what each symbol's signals were computed from.
+
+Read and written by ``core.signals.incremental``; ``write`` replaces the changed symbols'
+signals and bets, the sums, the calendar, the other symbols' composites that moved, the latest
+signals and the weights in one transaction, so a reader never sees half a run.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from core.signals.components import COMPONENTS
+from core.store import Store, bar_summary, insert_frame
+from core.store.signals import SIGNAL_COLUMNS, WEIGHT_COLUMNS
+
+_SENTIMENT_FP = ("SELECT ticker, count(*) || ':' || sum(stories) || ':' || sum(scored) || ':' || "
+                 "sum(sentiment_sum::DECIMAL(18, 6)) FROM news_ticker_daily WHERE scored > 0 GROUP BY ticker")
+
+
+def inputs(store: Store) -> dict[str, tuple[int, str]]:
+    """symbol -> (bar revision, sentiment fingerprint) for every symbol with daily bars."""
+    revs = bar_summary.revisions(store, "1d")
+    with store.read() as con:
+        sent = dict(con.execute(_SENTIMENT_FP).fetchall())
+    return {s: (r, sent.get(s.upper(), "")) for s, r in revs.items()}
+
+
+def state(store: Store) -> dict[str, tuple[int, str, str]]:
+    """symbol -> (bar revision, sentiment fingerprint, settings) its signals were computed from."""
+    with store.read() as con:
+        rows = con.execute("SELECT symbol, bars_rev, sentiment, params FROM signal_symbol_state").fetchall()
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def old_bets(store: Store, symbols: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The stored bets of ``symbols`` with their component values, and their days per calendar day."""
+    with store.read() as con:
+        bet_rows = con.sql(
+            f"SELECT b.symbol, b.day, b.settled_on, b.fwd, {', '.join('s.' + c for c in COMPONENTS)} "
+            "FROM signal_bets b JOIN signals s ON s.symbol = b.symbol AND s.day = b.day "
+            "WHERE list_contains(?, b.symbol) AND list_contains(?, s.symbol)",
+            params=[symbols, symbols]).pl()
+        days = con.sql("SELECT day, count(*) AS symbols FROM signals WHERE list_contains(?, symbol) GROUP BY day",
+                       params=[symbols]).pl()
+    return bet_rows, days
+
+
+def totals(store: Store) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(settled sums in long form: settled_on, component, n, hits, s1, s2; calendar: day, symbols)."""
+    with store.read() as con:
+        settled = con.sql("SELECT * FROM signal_settled").pl()
+        calendar = con.sql("SELECT * FROM signal_calendar").pl()
+    return settled, calendar
+
+
+def components_since(store: Store, since: date, exclude: list[str]) -> pl.DataFrame:
+    """Stored signal rows from ``since`` on of every symbol not in ``exclude``."""
+    with store.read() as con:
+        return con.sql("SELECT * FROM signals WHERE day >= ? AND NOT list_contains(?, symbol)",
+                       params=[since, exclude]).pl()
+
+
+def write(store: Store, *, replaced: list[str], signals: pl.DataFrame, bet_rows: pl.DataFrame,
+          composites: pl.DataFrame, settled: pl.DataFrame, calendar: pl.DataFrame,
+          weights: pl.DataFrame, symbol_state: pl.DataFrame, reset: bool) -> tuple[int, int]:
+    """One transaction: ``replaced`` symbols' signals and bets swapped for ``signals`` /
+    ``bet_rows``; other symbols' ``composites`` (symbol, day, composite) updated; the sums,
+    calendar, latest rows, weights and per-symbol state replaced. ``reset``: drop every symbol's
+    signals first (a full recompute). Returns (signal rows written, weight rows)."""
+    with store.write() as con:
+        if reset:
+            for table in ("signals", "signal_bets", "signal_symbol_state", "signals_latest"):
+                con.execute(f"DELETE FROM {table}")
+        else:
+            for table in ("signals", "signal_bets", "signal_symbol_state", "signals_latest"):
+                con.execute(f"DELETE FROM {table} WHERE list_contains(?, symbol)", [replaced])
+        n = insert_frame(con, "signals", signals, SIGNAL_COLUMNS)
+        insert_frame(con, "signal_bets", bet_rows, ["symbol", "day", "settled_on", "fwd"])
+        touched = list(replaced)
+        if not composites.is_empty():
+            con.register("_composites", composites.select("symbol", "day", "composite", "computed_at").to_arrow())
+            try:
+                con.execute("UPDATE signals SET composite = c.composite, computed_at = c.computed_at "
+                            "FROM _composites c WHERE signals.symbol = c.symbol AND signals.day = c.day")
+            finally:
+                con.unregister("_composites")
+            touched += composites["symbol"].unique().to_list()
+        con.execute("DELETE FROM signals_latest WHERE list_contains(?, symbol)", [touched])
+        con.execute(
+            "INSERT INTO signals_latest SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER "
+            "(PARTITION BY symbol ORDER BY day DESC) AS rn FROM signals WHERE list_contains(?, symbol)) "
+            "WHERE rn = 1", [touched])
+        con.execute("DELETE FROM signal_settled")
+        insert_frame(con, "signal_settled", settled, ["settled_on", "component", "n", "hits", "s1", "s2"])
+        con.execute("DELETE FROM signal_calendar")
+        insert_frame(con, "signal_calendar", calendar, ["day", "symbols"])
+        insert_frame(con, "signal_symbol_state", symbol_state, ["symbol", "bars_rev", "sentiment", "params"])
+        con.execute("DELETE FROM signal_weights")
+        n_weights = insert_frame(con, "signal_weights", weights, WEIGHT_COLUMNS)
+    return n, n_weights
