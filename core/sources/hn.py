@@ -48,7 +48,7 @@ def parse_search(body: bytes, *, source: str = "hn search") -> FeedResult:
         out.items.append(SocialPost(
             platform="hn", source=source, url=ITEM_URL.format(hit["objectID"]), title=title,
             body=body_text, author=plain_text(hit.get("author"), AUTHOR_MAX),
-            posted_at=_when(hit), guid=f"hn:{hit['objectID']}",
+            posted_at=algolia_time(hit), guid=f"hn:{hit['objectID']}",
         ))
     if not hits:
         out.error = "the search returned no hits"
@@ -57,7 +57,8 @@ def parse_search(body: bytes, *, source: str = "hn search") -> FeedResult:
     return out
 
 
-def _when(hit: dict) -> datetime | None:
+def algolia_time(hit: dict) -> datetime | None:
+    """An Algolia hit's or item's creation time (epoch ``created_at_i``, else ISO ``created_at``), naive UTC."""
     ts = hit.get("created_at_i")
     if isinstance(ts, (int, float)) and ts > 0:
         return datetime.fromtimestamp(ts, UTC).replace(tzinfo=None)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from core.models import SocialPost, to_naive_utc
+from core.models import SocialPost
 from core.sources.feeds import FeedResult
+from core.sources.hn import algolia_time
 from core.sources.text import AUTHOR_MAX, SUMMARY_MAX, TITLE_MAX, plain_text
 
 ALGOLIA = "https://hn.algolia.com/api/v1"
@@ -81,7 +81,7 @@ def parse_thread(body: bytes, *, source: str = "hn thread") -> FeedResult:
         out.items.append(SocialPost(
             platform="hn", source=thread, url=ITEM_URL.format(c["id"]),
             title=plain_text(first, min(TITLE_MAX, 200)), body=text,
-            author=plain_text(c.get("author"), AUTHOR_MAX), posted_at=_when(c), guid=f"hn:{c['id']}",
+            author=plain_text(c.get("author"), AUTHOR_MAX), posted_at=algolia_time(c), guid=f"hn:{c['id']}",
             flair=flair,
         ))
     if not story["children"]:
@@ -89,16 +89,4 @@ def parse_thread(body: bytes, *, source: str = "hn thread") -> FeedResult:
     elif not out.items:
         out.error = "no usable comments"
     return out
-
-
-def _when(c: dict) -> datetime | None:
-    ts = c.get("created_at_i")
-    if isinstance(ts, (int, float)) and ts > 0:
-        return datetime.fromtimestamp(ts, UTC).replace(tzinfo=None)
-    raw = c.get("created_at")
-    if isinstance(raw, str):
-        try:
-            return to_naive_utc(datetime.fromisoformat(raw.replace("Z", "+00:00")))
-        except ValueError:
-            return None
     return None

@@ -40,7 +40,23 @@ class FeedSource:
         return parse_feed(body, headers, source=source, kind=kind, platform=platform)
 
 
-class HnAlgoliaSource:
+class _JsonDocument:
+    """A JSON answer fetched as is: the URL is the query, the body the raw shape."""
+
+    name = ""
+
+    def build_query(self, target: str) -> str:
+        return target
+
+    def extract(self, body: bytes, headers: dict) -> bytes:
+        return body
+
+
+def _not_news(source: str, what: str) -> FeedResult:
+    return FeedResult(source=source, error=f"{what} gives posts (leads), not news")
+
+
+class HnAlgoliaSource(_JsonDocument):
     """Hacker News stories through the Algolia search API (JSON)."""
 
     name = "hn_algolia"
@@ -50,27 +66,18 @@ class HnAlgoliaSource:
 
         return target if target.startswith("http") else build_query(target)
 
-    def extract(self, body: bytes, headers: dict) -> bytes:
-        return body
-
     def transform(self, raw, *, source: str, kind: str, platform: str | None) -> FeedResult:
         from core.sources.hn import parse_search
 
         if kind != "leads":
-            return FeedResult(source=source, error="Hacker News search gives posts (leads), not news")
+            return _not_news(source, "Hacker News search")
         return parse_search(raw, source=source)
 
 
-class JsonFeedSource:
+class JsonFeedSource(_JsonDocument):
     """JSON Feed documents (jsonfeed.org)."""
 
     name = "jsonfeed"
-
-    def build_query(self, target: str) -> str:
-        return target
-
-    def extract(self, body: bytes, headers: dict) -> bytes:
-        return body
 
     def transform(self, raw, *, source: str, kind: str, platform: str | None) -> FeedResult:
         from core.sources.jsonfeed import parse_json_feed
@@ -78,41 +85,29 @@ class JsonFeedSource:
         return parse_json_feed(raw, source=source, kind=kind, platform=platform)
 
 
-class RedditListingSource:
+class RedditListingSource(_JsonDocument):
     """Reddit API ``Listing`` JSON (``/r/<sub>/new``), live through OAuth or a recorded file."""
 
     name = "reddit_json"
-
-    def build_query(self, target: str) -> str:
-        return target
-
-    def extract(self, body: bytes, headers: dict) -> bytes:
-        return body
 
     def transform(self, raw, *, source: str, kind: str, platform: str | None) -> FeedResult:
         from core.sources.reddit import parse_listing
 
         if kind != "leads":
-            return FeedResult(source=source, error="a Reddit listing gives posts (leads), not news")
+            return _not_news(source, "a Reddit listing")
         return parse_listing(raw, source=source)
 
 
-class HnThreadSource:
+class HnThreadSource(_JsonDocument):
     """The top-level comments of a monthly HN thread (Algolia ``items/<id>`` JSON)."""
 
     name = "hn_thread"
-
-    def build_query(self, target: str) -> str:
-        return target
-
-    def extract(self, body: bytes, headers: dict) -> bytes:
-        return body
 
     def transform(self, raw, *, source: str, kind: str, platform: str | None) -> FeedResult:
         from core.sources.hn_threads import parse_thread
 
         if kind != "leads":
-            return FeedResult(source=source, error="an HN thread gives posts (leads), not news")
+            return _not_news(source, "an HN thread")
         return parse_thread(raw, source=source)
 
 
