@@ -20,19 +20,25 @@ _FROM_SCRATCH = "SELECT symbol, interval, min(ts), max(ts), count(*) FROM prices
 def add(con: duckdb.DuckDBPyConnection, batch: str) -> int:
     """Merge the bars of the registered relation ``batch`` (symbol, interval, ts; unique keys),
     before they are upserted into ``prices``. Returns how many of them are already stored."""
-    rows = con.execute(
-        f"SELECT b.symbol, b.interval, min(b.ts), max(b.ts), count(*) FILTER (WHERE p.ts IS NULL), "
-        f"count(p.ts) FROM {batch} b LEFT JOIN prices p USING (symbol, interval, ts) "
-        "GROUP BY b.symbol, b.interval").fetchall()
-    if rows:
-        revision = scalar(con, "SELECT nextval('price_revision_seq')")  # every write moves it
-        con.executemany(
-            "INSERT INTO price_bar_summary VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (symbol, interval) DO UPDATE SET "
+    merged = con.sql(
+        f"SELECT b.symbol, b.interval, min(b.ts) AS first_ts, max(b.ts) AS last_ts, "
+        f"count(*) FILTER (WHERE p.ts IS NULL) AS new_bars, count(p.ts) AS stored "
+        f"FROM {batch} b LEFT JOIN prices p USING (symbol, interval, ts) "
+        "GROUP BY b.symbol, b.interval").pl()
+    if merged.is_empty():
+        return 0
+    revision = scalar(con, "SELECT nextval('price_revision_seq')")  # every write moves it
+    con.register("_summary_batch", merged.to_arrow())  # one set-based upsert, not a row loop
+    try:
+        con.execute(
+            "INSERT INTO price_bar_summary SELECT symbol, interval, first_ts, last_ts, new_bars, ? "
+            "FROM _summary_batch ON CONFLICT (symbol, interval) DO UPDATE SET "
             "first_ts = least(price_bar_summary.first_ts, excluded.first_ts), "
             "last_ts = greatest(price_bar_summary.last_ts, excluded.last_ts), "
-            "bars = price_bar_summary.bars + excluded.bars, revision = excluded.revision",
-            [(*r[:5], revision) for r in rows])
-    return sum(r[5] for r in rows)
+            "bars = price_bar_summary.bars + excluded.bars, revision = excluded.revision", [revision])
+    finally:
+        con.unregister("_summary_batch")
+    return int(merged["stored"].sum())
 
 
 def forget(con: duckdb.DuckDBPyConnection, symbol: str, interval: str) -> None:
