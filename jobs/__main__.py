@@ -54,7 +54,7 @@ STRICT = {"run", "up", "post", "bot"}
 def settings_gate(command: str) -> int | None:
     """Exit status when ``command`` must not run with these settings, after naming every
     problem on stderr (one line each, never a value); None when it may run."""
-    from core.config import data_dir_problems, load_settings
+    from core.settings_checks import data_dir_problems, load_settings
 
     if command == "check-config":
         return None  # it reports everything itself

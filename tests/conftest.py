@@ -1,6 +1,8 @@
 """Shared fixtures: one settings fixture (never patch os.environ), a temp store, sample paths."""
 from __future__ import annotations
 
+import ipaddress
+import socket
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,41 @@ from core.store import Store
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 SAMPLE = REPO / "data" / "sample"
+
+
+def _loopback(address) -> bool:
+    host = address[0] if isinstance(address, tuple) else address
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False  # a host name: resolving and reaching it is the internet
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_internet():
+    """No test reaches the internet: a TCP connect from the test process to anything but
+    loopback fails at once, naming the address (a UDP connect sends nothing and stays allowed;
+    the loopback fakes and the dashboards under test are on 127.0.0.1)."""
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guard(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM \
+                and not _loopback(address):
+            raise ConnectionRefusedError(f"test tried to reach {address!r}: tests stay on loopback")
+
+    def connect(sock, address):
+        guard(sock, address)
+        return real_connect(sock, address)
+
+    def connect_ex(sock, address):
+        guard(sock, address)
+        return real_connect_ex(sock, address)
+
+    socket.socket.connect, socket.socket.connect_ex = connect, connect_ex
+    yield
+    socket.socket.connect, socket.socket.connect_ex = real_connect, real_connect_ex
 
 
 @pytest.fixture

@@ -177,7 +177,7 @@ class BotTransport(Transport):
 def transport_for(settings) -> Transport | None:
     timeout = settings.discord_send_timeout_s
     if settings.discord_webhook_url is not None:
-        from core.config import webhook_problems
+        from core.settings_checks import webhook_problems
 
         problems = [p for p in webhook_problems(settings) if p.startswith("discord_webhook_url")]  # check-config's check
         if problems:

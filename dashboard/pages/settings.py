@@ -2,8 +2,9 @@
 import polars as pl
 import streamlit as st
 
-from core.config import check_settings, masked_report
+from core.config import masked_report
 from core.redact import mask_url
+from core.settings_checks import check_settings
 from dashboard import actions, components, data, forms, providers
 
 st.title("Settings")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from core.config import load_settings, masked_report
+from core.config import masked_report
+from core.settings_checks import load_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:

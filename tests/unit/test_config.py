@@ -9,7 +9,8 @@ import sys
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from core.config import Settings, check_settings, masked_report
+from core.config import Settings, masked_report
+from core.settings_checks import check_settings
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.timeout(30)
@@ -120,7 +121,7 @@ from hypothesis import HealthCheck, given  # noqa: E402
 from hypothesis import settings as hsettings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from core.config import load_settings  # noqa: E402
+from core.settings_checks import load_settings  # noqa: E402
 from jobs.schedule import ScheduleError, parse_schedule  # noqa: E402
 
 cron_field = st.sampled_from(["*", "0", "5", "59", "61", "25", "*/5", "*/0", "1-5", "9-16", "a", "mon",

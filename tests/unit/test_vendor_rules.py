@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from core.config import Settings, check_settings
+from core.config import Settings
+from core.settings_checks import check_settings
 from core.sources.prices.alpha_vantage import limit_or_error
 from core.sources.prices.convention import RawBar, daily_key, to_convention
 from core.sources.vendor_http import VendorError
