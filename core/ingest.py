@@ -21,7 +21,7 @@ from core import leads, sentiment, source_health, tracing
 from core.aio import run_sync
 from core.dedup import cluster_id, item_id
 from core.leads import KeywordMatcher
-from core.models import LEAD_ROW_SCHEMA, NEWS_SCHEMA, NewsItem, SocialPost, SourceCounts, utcnow
+from core.models import LEAD_ROW_SCHEMA, NEWS_SCHEMA, Document, NewsItem, SocialPost, SourceCounts, utcnow
 from core.redact import mask_url
 from core.sentiment.targets import ticker_rows
 from core.sources.feeds import FeedResult, quick_keys, summarise_reasons
@@ -38,18 +38,6 @@ from core.tickers import TickerMatcher
 log = logging.getLogger(__name__)
 
 KINDS = ("news", "leads")
-
-
-@dataclass(slots=True)
-class Document:
-    """One fetched or recorded feed document."""
-
-    source: str
-    body: bytes
-    headers: dict = field(default_factory=dict)
-    platform: str | None = None
-    url: str | None = None  # where it came from (picks the adapter: RSS or HN search JSON)
-    adapter: str | None = None  # force an adapter from core.sources.registry.SOURCES
 
 
 @dataclass(slots=True)
@@ -328,7 +316,7 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
         rows = [r for r in rows if r["url"] in due]
         if not rows:
             return SourceCounts(reasons=reasons)
-    from core import lead_api_sources as api
+    from core.sources import lead_apis as api
     from core.store.cursors import load_cursors, save_cursors
     from core.store.http_cache import StoreValidatorCache
 
@@ -400,8 +388,8 @@ def _record_health(store: Store, settings, outcome: dict, now: datetime) -> None
 async def _fetch_all(settings, urls: list[str], validators, api_rows: list | None = None,
                      cursors: dict | None = None):
     """The network part alone: no store connection is open while it runs."""
-    from core.lead_api_sources import fetch_api_feeds
     from core.sources.http import HttpClient
+    from core.sources.lead_apis import fetch_api_feeds
 
     async with HttpClient(settings, validators=validators) as http:
         results = await http.fetch_many(urls)

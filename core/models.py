@@ -120,6 +120,18 @@ class SourceCounts:
         return dataclasses.asdict(self)
 
 
+@dataclass(slots=True)
+class Document:
+    """One fetched or recorded feed document: what a source hands the pipeline (``core.ingest``)."""
+
+    source: str
+    body: bytes
+    headers: dict = field(default_factory=dict)
+    platform: str | None = None
+    url: str | None = None  # where it came from (picks the adapter: RSS or HN search JSON)
+    adapter: str | None = None  # force an adapter from core.sources.registry.SOURCES
+
+
 # Frame schemas: the exact columns the store's insert functions take.
 PRICE_SCHEMA: dict[str, pl.DataType] = {
     "symbol": pl.String,

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.models import Document
 from core.sources import hn_threads
 from core.sources.reddit import Cursor, RedditApi, subreddit_of
 
 
 @dataclass
 class ApiFetch:
-    documents: list = field(default_factory=list)  # core.ingest.Document
+    documents: list[Document] = field(default_factory=list)
     outcome: dict = field(default_factory=dict)  # feed url -> (ok, error)
     reasons: list[str] = field(default_factory=list)
     cursors: dict = field(default_factory=dict)  # "reddit:<sub>" -> (created_utc, fullname)
@@ -43,8 +44,6 @@ def cursor_key(sub: str) -> str:
 
 async def fetch_api_feeds(settings, rows: list[dict], cursors: dict, http) -> ApiFetch:
     """Poll every row (a feed dict with url/name) through its API; never raises for the network."""
-    from core.ingest import Document
-
     out = ApiFetch()
     reddit = RedditApi(http, settings) if reddit_enabled(settings) else None
     for row in rows:
