@@ -11,7 +11,7 @@ from core.models import SourceCounts, utcnow
 from core.sources.news import NEWS_VENDORS
 from core.sources.news.vendors import since_default
 from core.sources.vendor_http import VendorError, fetch_error
-from core.vendors.chain import ChainRunCounts, ProviderChain
+from core.vendors.chain import VENDOR_MAX_ATTEMPTS, ChainRunCounts, ProviderChain
 from core.vendors.quota import QuotaBook
 
 
@@ -27,7 +27,7 @@ class NewsChain(ProviderChain):
         vendor = NEWS_VENDORS[name]
         req = vendor.request(symbol, self.settings, since, company)
         self._guard(name)()
-        async with HttpClient(self.settings, max_attempts=2, backoff_base_s=0.2) as http:
+        async with HttpClient(self.settings, max_attempts=VENDOR_MAX_ATTEMPTS, backoff_base_s=0.2) as http:
             res = await http.fetch(req.url, headers=req.headers, deadline_s=self._deadline())
         for _ in range(res.attempts):  # every request sent counts against the vendor's quota
             self.quota.count(name)

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.timeout(20)
 def test_429_with_a_small_retry_after_is_honoured(fake_http: FakeHttpServer, fast):
     fake_http.put("/busy.rss", FEED)
     clock = SteppedClock()
-    roomy = fast.model_copy(update={"http_deadline_s": 5.0})
+    # a roomy request timeout too: 0.2 s real time can expire on a loaded box and add an attempt
+    roomy = fast.model_copy(update={"http_deadline_s": 5.0, "http_timeout_s": 5.0})
     r = fetch_one(roomy, fake_http.fault("/busy.rss", TooManyRequests(retry_after="1")),
                   clock=clock, sleep=clock.sleep)
     assert r.ok and r.attempts == 2 and clock.slept == [1.0]
@@ -110,7 +111,8 @@ def test_a_429_pauses_its_port_only(fake_http: FakeHttpServer, fast):
         other.put("/b.rss", FEED)
         busy = fake_http.fault("/a.rss", TooManyRequests(retry_after="120", times=5))
         clock = SteppedClock()
-        a, b = fetch_all(fast.model_copy(update={"http_deadline_s": 30.0, "http_concurrency": 1}),
+        a, b = fetch_all(fast.model_copy(update={"http_deadline_s": 30.0, "http_timeout_s": 10.0,
+                                                 "http_concurrency": 1}),
                          [busy, other.url("/b.rss")],
                          clock=clock, sleep=clock.sleep)
     assert a.error.startswith("HTTP 429") and b.ok  # same host name, another port: not paused
