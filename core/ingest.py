@@ -377,12 +377,13 @@ def _ingest_live(store: Store, settings, kind: str, feeds: list | None) -> Sourc
 
 
 def _record_health(store: Store, settings, outcome: dict, now: datetime) -> None:
-    for url, (ok, new, error) in outcome.items():
-        try:
-            source_health.record_source_outcome(store, url, ok=ok, new_items=new, error=error, now=now,
-                                         settings=settings)
-        except Exception:  # health bookkeeping must never lose the rows just stored
-            log.warning("could not record source health", extra={"source": url}, exc_info=True)
+    """Every source's outcome of this run, in one transaction."""
+    if not outcome:
+        return
+    try:
+        source_health.record_source_outcomes(store, outcome, now=now, settings=settings)
+    except Exception:  # health bookkeeping must never lose the rows just stored
+        log.warning("could not record source health", extra={"sources": len(outcome)}, exc_info=True)
 
 
 async def _fetch_all(settings, urls: list[str], validators, api_rows: list | None = None,

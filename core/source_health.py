@@ -61,8 +61,17 @@ def record_source_outcome(store: Store, source: str, ok: bool, new_items: int, e
 
     ``error`` must already be free of secrets (it is shown on the dashboard).
     """
-    update = outcome_update(source, ok, new_items, error, now or utcnow(), settings)
-    return SourceHealth.from_row(source, sql.update_source_health(store, source, update))
+    return record_source_outcomes(store, {source: (ok, new_items, error)}, now, settings)[source]
+
+
+def record_source_outcomes(store: Store, outcomes: dict[str, tuple[bool, int, str | None]],
+                           now: datetime | None = None, settings=None) -> dict[str, SourceHealth]:
+    """``record_source_outcome`` for every source of a run, ``{source: (ok, new_items, error)}``,
+    in one transaction; returns each source's new health."""
+    now = now or utcnow()
+    updates = {src: outcome_update(src, ok, new, error, now, settings) for src, (ok, new, error) in outcomes.items()}
+    rows = sql.update_sources_health(store, updates)
+    return {src: SourceHealth.from_row(src, row) for src, row in rows.items()}
 
 
 def source_health(store: Store, source: str) -> SourceHealth:

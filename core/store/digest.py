@@ -29,8 +29,10 @@ def digest_data(store: Store, now: datetime | None = None, n_signals: int = 10,
     since = now - timedelta(hours=lead_window_h)
     with store.read() as con:
         sig = con.sql(
-            "SELECT symbol, day, trend, reversion, sentiment, volume, composite, computed_at FROM signals "
-            "WHERE day = (SELECT max(day) FROM signals) "
+            # each symbol's newest row (``signals_latest``): the latest day's signals are those of
+            # its rows on the newest day, read without scanning the whole history
+            "SELECT symbol, day, trend, reversion, sentiment, volume, composite, computed_at FROM signals_latest "
+            "WHERE day = (SELECT max(day) FROM signals_latest) "
             "ORDER BY abs(coalesce(composite, 0)) DESC, symbol LIMIT ?", params=[n_signals]).pl().to_dicts()
         leads = con.sql(
             "SELECT id, platform, source, url, author, title, score, sentiment, sentiment_label, "

@@ -10,9 +10,10 @@ _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
 def _backfill_aggregates(con: duckdb.DuckDBPyConnection) -> None:
-    from core.store.aggregates import rebuild_all
+    from core.store import lead_funnel, ticker_sentiment
 
-    rebuild_all(con)
+    ticker_sentiment.rebuild_daily(con)  # what existed at 130 (the totals are 150's)
+    lead_funnel.rebuild(con)
 
 
 def _backfill_bar_summary(con: duckdb.DuckDBPyConnection) -> None:
@@ -21,9 +22,15 @@ def _backfill_bar_summary(con: duckdb.DuckDBPyConnection) -> None:
     rebuild(con)
 
 
+def _backfill_ticker_totals(con: duckdb.DuckDBPyConnection) -> None:
+    from core.store.ticker_sentiment import rebuild_totals
+
+    rebuild_totals(con)
+
+
 # Python run right after a migration's SQL, in its transaction: fills tables it created from
 # rows already stored, with the same queries that maintain them later (no second copy in SQL).
-AFTER_SQL = {130: _backfill_aggregates, 140: _backfill_bar_summary}
+AFTER_SQL = {130: _backfill_aggregates, 140: _backfill_bar_summary, 150: _backfill_ticker_totals}
 
 
 def available_migrations() -> list[tuple[int, str, str]]:

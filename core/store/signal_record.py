@@ -12,18 +12,16 @@ from datetime import date
 import polars as pl
 
 from core.signals.components import COMPONENTS
-from core.store import Store, bar_summary, insert_frame
+from core.store import Store, bar_summary, insert_frame, ticker_sentiment
 from core.store.signals import SIGNAL_COLUMNS, WEIGHT_COLUMNS
-
-_SENTIMENT_FP = ("SELECT ticker, count(*) || ':' || sum(stories) || ':' || sum(scored) || ':' || "
-                 "sum(sentiment_sum::DECIMAL(18, 6)) FROM news_ticker_daily WHERE scored > 0 GROUP BY ticker")
 
 
 def inputs(store: Store) -> dict[str, tuple[int, str]]:
-    """symbol -> (bar revision, sentiment fingerprint) for every symbol with daily bars."""
-    revs = bar_summary.revisions(store, "1d")
+    """symbol -> (bar revision, sentiment fingerprint) for every symbol with daily bars: one row
+    per symbol from each summary the writers keep, however long the history."""
     with store.read() as con:
-        sent = dict(con.execute(_SENTIMENT_FP).fetchall())
+        revs = bar_summary.revisions(store, "1d")
+        sent = ticker_sentiment.ticker_fingerprints(con)
     return {s: (r, sent.get(s.upper(), "")) for s, r in revs.items()}
 
 

@@ -6,7 +6,8 @@ read a window of it instead of unnesting every news row in the window, so their 
 the days shown, not the stories stored (10 M stories are about 40 k rows here).
 
 Maintenance recomputes whole days: inserting or re-scoring news calls ``refresh_days`` in the
-same transaction, so the aggregate never disagrees with the rows it sums.
+same transaction, so the aggregate never disagrees with the rows it sums. The same call keeps
+``news_ticker_totals`` (one row per ticker: the learn job's fingerprint of its sentiment input).
 
 The score summed is the story's score for that ticker (``news_ticker_sentiment``, written by
 ``core.store.news_ticker_scores``), else its overall ``news.sentiment``; writing per-ticker
@@ -38,13 +39,30 @@ GROUP BY ALL ORDER BY day, ticker
 _SCHEMA = {"day": pl.Date, "ticker": pl.String, "sentiment": pl.Float64, "stories": pl.Int64}
 
 
+# The days' contribution to the per-ticker totals (``news_ticker_totals``), signed: subtracted
+# before the days are rewritten, added after. Each day's sum is rounded to 6 decimals first, so
+# the totals are exact sums that a rebuild reproduces bit for bit.
+_TOTALS = """
+INSERT INTO news_ticker_totals
+SELECT ticker, {sign}count(*), {sign}sum(stories), {sign}sum(scored), {sign}sum(sentiment_sum::DECIMAL(18, 6))
+FROM news_ticker_daily WHERE scored > 0 AND day BETWEEN ? AND ? GROUP BY ticker
+ON CONFLICT (ticker) DO UPDATE SET days = days + excluded.days, stories = stories + excluded.stories,
+    scored = scored + excluded.scored, sentiment_sum = sentiment_sum + excluded.sentiment_sum
+"""
+
+
 def refresh_days(con: duckdb.DuckDBPyConnection, days: Iterable[date | None]) -> int:
-    """Recompute the aggregate rows of these days from ``news`` (inside the caller's transaction)."""
+    """Recompute the aggregate rows of these days from ``news``, and move the per-ticker totals
+    by the difference (inside the caller's transaction)."""
     runs = ranges(d for d in days if d is not None)
     for first, last in runs:
         start, end = bounds(first, last)
+        con.execute(_TOTALS.format(sign="-"), [first, last])
         con.execute("DELETE FROM news_ticker_daily WHERE day BETWEEN ? AND ?", [first, last])
         con.execute(f"INSERT INTO news_ticker_daily {_ROWS.format(extra='')}", [start, end])
+        con.execute(_TOTALS.format(sign=""), [first, last])
+    if runs:
+        con.execute("DELETE FROM news_ticker_totals WHERE days = 0")  # as a rebuild leaves it
     return len(runs)
 
 
@@ -54,9 +72,29 @@ def days_of_ids(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[date]:
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
-    """The whole aggregate from scratch (migration backfill, imports)."""
+    """The whole aggregate and its per-ticker totals from scratch (imports)."""
+    rebuild_daily(con)
+    rebuild_totals(con)
+
+
+def rebuild_daily(con: duckdb.DuckDBPyConnection) -> None:
+    """The daily rows alone from scratch (migration 130's backfill: the totals came later)."""
     con.execute("DELETE FROM news_ticker_daily")
     con.execute(f"INSERT INTO news_ticker_daily {_ROWS.format(extra='')}", [datetime.min, datetime.max])
+
+
+def rebuild_totals(con: duckdb.DuckDBPyConnection) -> None:
+    """The per-ticker totals from the daily rows (migration 150's backfill)."""
+    con.execute("DELETE FROM news_ticker_totals")
+    con.execute(_TOTALS.format(sign=""), [date.min, date.max])
+
+
+def ticker_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """ticker -> 'days:stories:scored:sentiment_sum' of its scored days: changes whenever a
+    story of the ticker is added, removed or re-scored (one row per ticker)."""
+    return dict(con.execute(
+        "SELECT ticker, days || ':' || stories || ':' || scored || ':' || sentiment_sum "
+        "FROM news_ticker_totals").fetchall())
 
 
 def _window(con, tickers: list[str] | None, since: datetime) -> pl.DataFrame:

@@ -9,6 +9,7 @@ import pytest
 from core.models import utcnow
 from core.publish.bot import build_bot, leads_answer, sentiment_answer, signals_answer
 from core.store import insert_new
+from core.store.signals import replace_signals
 from tests.fakes.discord_api import payload_problems
 
 pytestmark = pytest.mark.timeout(30)
@@ -28,9 +29,9 @@ def _seed(store):
                             "sentiment": [0.3], "volume": [0.1], "composite": [0.25], "computed_at": [now]})
     leads = pl.DataFrame({"id": ["l1"], "platform": ["reddit"], "title": ["<@&456> need dev"],
                           "fetched_at": [now], "score": [4.0], "status": ["new"]})
+    replace_signals(store, signals, pl.DataFrame())  # the learn job's writer (keeps signals_latest)
     with store.write() as con:
         insert_new(con, "news", news, "id")
-        insert_new(con, "signals", signals, "symbol")
         insert_new(con, "leads", leads, "id")
 
 

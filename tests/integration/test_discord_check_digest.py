@@ -13,6 +13,7 @@ from core.models import utcnow
 from core.publish import check_discord, post_digest, post_history, preview_digest
 from core.store import insert_new
 from core.store.digest import digest_data, top_new_leads
+from core.store.signals import replace_signals
 from tests.fakes.discord_api import BOT_TOKEN, CHANNEL_ID, FakeDiscord, payload_problems
 
 pytestmark = pytest.mark.timeout(30)
@@ -89,8 +90,8 @@ def _seed(store, now: datetime) -> None:
         "finished_at": [now - timedelta(hours=2), now - timedelta(hours=1), now - timedelta(minutes=4)],
         "status": ["ok", "failed", "ok"], "error": [None, "feed timed out", None],
     })
+    replace_signals(store, signals, pl.DataFrame())  # the learn job's writer (keeps signals_latest)
     with store.write() as con:
-        insert_new(con, "signals", signals, "symbol")
         insert_new(con, "leads", leads, "id")
         insert_new(con, "job_runs", runs, "run_id")
 

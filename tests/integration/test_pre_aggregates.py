@@ -33,7 +33,7 @@ T0 = datetime(2026, 3, 2)
 TICKERS = ["AAPL", "MSFT", "NVDA"]
 TERMS = ["trading bot", "dashboard", "scraper"]
 STATUSES = [s.value for s in LeadStatus]
-AGG_TABLES = ["news_ticker_daily", "lead_funnel_daily", "lead_keyword_daily", "lead_conversions"]
+AGG_TABLES = ["news_ticker_daily", "news_ticker_totals", "lead_funnel_daily", "lead_keyword_daily", "lead_conversions"]
 
 hours = st.integers(0, 20 * 24)
 news_op = st.tuples(st.just("news"), st.lists(st.tuples(
@@ -237,3 +237,40 @@ def test_seeded_store_bar_summary_is_built(tmp_path):
     synthetic.fill(store, datetime(2026, 11, 20), news=50, leads=50, n_symbols=4, years=1)
     with store.read() as con:
         assert bar_summary.stored(con) == bar_summary.from_scratch(con) != []
+
+
+# ---- the per-ticker totals (news_ticker_totals): the learn job's sentiment fingerprint
+
+
+def test_migration_150_backfills_ticker_totals_equal_to_the_group_by(tmp_path):
+    """A store from before 150 with news gets totals whose fingerprints are the ones the learn job
+    used to compute by grouping the daily aggregate, so no symbol is recomputed for nothing."""
+    import duckdb
+
+    from core.store.migrate import apply_migrations
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    apply_migrations(con, up_to=141)
+    frame = news_frame([(1, 3, ["AAPL", "MSFT"], 0.25), (2, 30, ["AAPL"], -0.5), (3, 60, ["NVDA"], None)])
+    con.register("incoming", frame.to_arrow())
+    con.execute(f"INSERT INTO news ({', '.join(frame.columns)}) SELECT * FROM incoming")
+    ticker_sentiment.rebuild_daily(con)  # what the writers kept at 141
+    con.close()
+    old = Store(path)  # opening applies 150 and its backfill
+    with old.read() as con:
+        grouped = dict(con.execute(
+            "SELECT ticker, count(*) || ':' || sum(stories) || ':' || sum(scored) || ':' || "
+            "sum(sentiment_sum::DECIMAL(18, 6)) FROM news_ticker_daily WHERE scored > 0 GROUP BY ticker").fetchall())
+        assert ticker_sentiment.ticker_fingerprints(con) == grouped
+    assert sorted(grouped) == ["AAPL", "MSFT"]  # NVDA's only story is unscored
+
+
+def test_ticker_fingerprint_moves_with_a_rescore_and_only_for_its_tickers(store):
+    apply(store, ("news", [(1, 3, ["AAPL"], 0.25), (2, 5, ["MSFT"], 0.1)]))
+    with store.read() as con:
+        before = ticker_sentiment.ticker_fingerprints(con)
+    apply(store, ("rescore", [(1, -0.75)]))
+    with store.read() as con:
+        after = ticker_sentiment.ticker_fingerprints(con)
+    assert after["AAPL"] != before["AAPL"] and after["MSFT"] == before["MSFT"]
