@@ -9,10 +9,10 @@ import duckdb
 _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
-def _backfill_aggregates(con: duckdb.DuckDBPyConnection) -> None:
-    from core.store.aggregates import rebuild_all
+def _backfill_news_aggregates(con: duckdb.DuckDBPyConnection) -> None:
+    from core.store import ticker_sentiment  # the lead tables of 130 are filled by 151's step
 
-    rebuild_all(con)
+    ticker_sentiment.rebuild(con)
 
 
 def _backfill_bar_summary(con: duckdb.DuckDBPyConnection) -> None:
@@ -21,9 +21,17 @@ def _backfill_bar_summary(con: duckdb.DuckDBPyConnection) -> None:
     rebuild(con)
 
 
+def _backfill_lead_aggregates(con: duckdb.DuckDBPyConnection) -> None:
+    from core.store import lead_funnel  # the daily rows of 130 with 151's column, then the totals
+
+    lead_funnel.rebuild(con)
+
+
 # Python run right after a migration's SQL, in its transaction: fills tables it created from
 # rows already stored, with the same queries that maintain them later (no second copy in SQL).
-AFTER_SQL = {130: _backfill_aggregates, 140: _backfill_bar_summary}
+# Those queries write today's schema, so a table a later migration alters is filled by the later
+# step: 130's lead tables by 151's (a store between the two has them empty).
+AFTER_SQL = {130: _backfill_news_aggregates, 140: _backfill_bar_summary, 151: _backfill_lead_aggregates}
 
 
 def available_migrations() -> list[tuple[int, str, str]]:
