@@ -95,13 +95,39 @@ def beta_ppf(q: float, a: float, b: float, tol: float = 1e-12) -> float:
     return 0.5 * (lo + hi)
 
 
+def _prior(decided: int, won: int) -> tuple[float, float]:
+    a0, b0 = FALLBACK_PRIOR
+    pooled = (won + a0) / (decided + a0 + b0)
+    return PRIOR_STRENGTH * pooled, PRIOR_STRENGTH * (1.0 - pooled)
+
+
 def prior(outcomes: pl.DataFrame) -> tuple[float, float]:
     """Empirical-Bayes prior (alpha, beta) from the pooled rate of all decided leads."""
     decided = outcomes.filter(pl.col("status").is_in(DECIDED))
-    won = int((decided["status"] == LeadStatus.WON.value).sum())
-    a0, b0 = FALLBACK_PRIOR
-    pooled = (won + a0) / (decided.height + a0 + b0)
-    return PRIOR_STRENGTH * pooled, PRIOR_STRENGTH * (1.0 - pooled)
+    return _prior(decided.height, int((decided["status"] == LeadStatus.WON.value).sum()))
+
+
+def _from_counts(decided: int, won: int, per_term: pl.DataFrame, credible: float) -> pl.DataFrame:
+    """The posteriors from the pooled counts and per term (term, trials, conversions): the math
+    both inputs share."""
+    a0, b0 = _prior(decided, won)
+    base_rate = a0 / (a0 + b0)
+    per_term = per_term.select(
+        "term", pl.col("trials").cast(pl.Int64), pl.col("conversions").cast(pl.Int64),
+    ).with_columns(
+        (a0 + pl.col("conversions")).cast(pl.Float64).alias("alpha"),
+        (b0 + pl.col("trials") - pl.col("conversions")).cast(pl.Float64).alias("beta"),
+    ).sort("term")
+    tail = (1.0 - credible) / 2.0
+    lows = [beta_ppf(tail, a, b) for a, b in per_term.select("alpha", "beta").iter_rows()]
+    highs = [beta_ppf(1.0 - tail, a, b) for a, b in per_term.select("alpha", "beta").iter_rows()]
+    mean = pl.col("alpha") / (pl.col("alpha") + pl.col("beta"))
+    return per_term.with_columns(
+        mean.alias("rate_mean"),
+        pl.Series("rate_low", lows, dtype=pl.Float64),
+        pl.Series("rate_high", highs, dtype=pl.Float64),
+        (WEIGHT_AT_MEAN * mean / base_rate).clip(0.0, WEIGHT_MAX).round(1).alias("suggested_weight"),
+    ).sort(["rate_mean", "term"], descending=[True, False])
 
 
 def posteriors(outcomes: pl.DataFrame, credible: float = CREDIBLE) -> pl.DataFrame:
@@ -109,33 +135,32 @@ def posteriors(outcomes: pl.DataFrame, credible: float = CREDIBLE) -> pl.DataFra
 
     ``outcomes`` has id, matched_keywords, status (``core.store.funnel.lead_outcomes``).
     """
-    a0, b0 = prior(outcomes)
-    base_rate = a0 / (a0 + b0)
+    decided = outcomes.filter(pl.col("status").is_in(DECIDED))
+    won = pl.col("status") == LeadStatus.WON.value
     per_term = (
-        outcomes.filter(pl.col("status").is_in(DECIDED))
-        .select(pl.col("matched_keywords").list.unique().alias("term"), "status")
+        decided.select(pl.col("matched_keywords").list.unique().alias("term"), "status")
         .explode("term").filter(pl.col("term").is_not_null())
-        .group_by("term").agg(
-            pl.len().alias("trials"),
-            (pl.col("status") == LeadStatus.WON.value).sum().cast(pl.Int64).alias("conversions"),
-        )
-        .with_columns(
-            (a0 + pl.col("conversions")).cast(pl.Float64).alias("alpha"),
-            (b0 + pl.col("trials") - pl.col("conversions")).cast(pl.Float64).alias("beta"),
-        )
-        .sort("term")
+        .group_by("term").agg(pl.len().alias("trials"), won.sum().alias("conversions"))
     )
-    tail = (1.0 - credible) / 2.0
-    lows = [beta_ppf(tail, a, b) for a, b in per_term.select("alpha", "beta").iter_rows()]
-    highs = [beta_ppf(1.0 - tail, a, b) for a, b in per_term.select("alpha", "beta").iter_rows()]
-    mean = pl.col("alpha") / (pl.col("alpha") + pl.col("beta"))
-    return per_term.with_columns(
-        pl.col("trials").cast(pl.Int64),
-        mean.alias("rate_mean"),
-        pl.Series("rate_low", lows, dtype=pl.Float64),
-        pl.Series("rate_high", highs, dtype=pl.Float64),
-        (WEIGHT_AT_MEAN * mean / base_rate).clip(0.0, WEIGHT_MAX).round(1).alias("suggested_weight"),
-    ).sort(["rate_mean", "term"], descending=[True, False])
+    return _from_counts(decided.height, int(decided.select(won.sum()).item()), per_term, credible)
+
+
+def _decided_won(by_status: pl.DataFrame) -> tuple[int, int]:
+    decided = by_status.filter(pl.col("status").is_in(DECIDED))
+    return int(decided["leads"].sum()), int(decided.filter(pl.col("status") == LeadStatus.WON.value)["leads"].sum())
+
+
+def posteriors_from_totals(by_status: pl.DataFrame, by_keyword: pl.DataFrame,
+                           credible: float = CREDIBLE) -> pl.DataFrame:
+    """``posteriors`` from lead counts per status and per (keyword, status), each lead once per
+    keyword (``core.store.lead_totals.totals``): a few hundred rows instead of every lead."""
+    decided, won = _decided_won(by_status)
+    status = pl.col("status")
+    per_term = by_keyword.filter(status.is_in(DECIDED)).group_by(pl.col("keyword").alias("term")).agg(
+        pl.col("leads").sum().alias("trials"),
+        pl.col("leads").filter(status == LeadStatus.WON.value).sum().alias("conversions"),
+    )
+    return _from_counts(decided, won, per_term, credible)
 
 
 def thompson_rank(post: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
@@ -148,21 +173,19 @@ def thompson_rank(post: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
 
 
 def refresh(store) -> dict:
-    """Recompute learned_weights from lead outcomes. Returns counts for the job record."""
+    """Recompute learned_weights from the lead totals. Returns counts for the job record."""
     from core.store import funnel as fstore
-    from core.store import learn_state
+    from core.store import lead_totals, learn_state
 
     fp = learn_state.fingerprint(store, "keywords")  # only decided leads move the posteriors
     if learn_state.unchanged(store, "keywords", fp):
         return {"skipped": "no decided lead changed since the last run"}
-    outcomes = fstore.lead_outcomes(store)
-    post = posteriors(outcomes)
+    by_status, by_keyword = lead_totals.totals(store)
+    post = posteriors_from_totals(by_status, by_keyword)
     rows = post.with_columns(pl.lit(utcnow()).alias("computed_at"))
     written = fstore.replace_learned_weights(store, rows)
     learn_state.remember(store, "keywords", fp, utcnow())
-    counts = {"leads": outcomes.height,
-              "decided": int(outcomes["status"].is_in(DECIDED).sum()) if outcomes.height else 0,
-              "terms": written}
+    counts = {"leads": int(by_status["leads"].sum()), "decided": _decided_won(by_status)[0], "terms": written}
     log.info("learned weights refreshed", extra=counts)
     return counts
 

@@ -1,8 +1,9 @@
 """Which pre-aggregate follows which table: the one place writers of news and leads call.
 
 ``news`` feeds ``news_ticker_daily`` (``ticker_sentiment``); ``leads`` and ``lead_events`` feed
-``lead_funnel_daily`` and ``lead_keyword_daily`` (``lead_funnel``). Writers call these inside
-their own transaction, so a reader sees rows and aggregates from the same commit.
+``lead_funnel_daily``, ``lead_keyword_daily`` and the all-time ``lead_totals`` (``lead_funnel``).
+Writers call these inside their own transaction, so a reader sees rows and aggregates from the
+same commit.
 """
 from __future__ import annotations
 
@@ -46,6 +47,6 @@ def after_import(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def rebuild_all(con: duckdb.DuckDBPyConnection) -> None:
-    """Every pre-aggregate from scratch (the migration's backfill; after bulk imports)."""
+    """Every pre-aggregate from scratch (bulk-filled stores such as the benchmark's)."""
     ticker_sentiment.rebuild(con)
     lead_funnel.rebuild(con)

@@ -1,7 +1,8 @@
 """Lead funnel pre-aggregates per day, and the Conversions page's numbers read from them.
 
 ``lead_funnel_daily`` counts leads per day posted (else fetched), platform, current status and
-furthest stage reached; ``lead_keyword_daily`` per day, matched keyword and status;
+furthest stage reached; ``lead_keyword_daily`` per day, matched keyword and status (every listing,
+and each lead once for the learner's all-time ``lead_totals``, kept here by deltas);
 ``lead_conversions`` holds each won lead's first event and first win. The page's
 funnel, conversion by keyword / platform / ISO week and its lead totals are sums over the
 window's days, so they cost the same for 200 k or 1 M stored leads. The definitions are
@@ -22,7 +23,7 @@ import polars as pl
 
 from core.leads import funnel
 from core.models import LeadStatus
-from core.store import Store, day_ranges
+from core.store import Store, day_ranges, lead_totals
 from core.store.day_ranges import bounds, ranges, split
 
 
@@ -44,8 +45,8 @@ SELECT l.*, greatest({_rank('l.status')}, coalesce(ev.r, 0)) AS reached FROM l L
 """
 _FUNNEL = (f"SELECT day, platform, status, reached, count(*) AS leads FROM ({_LEADS}) "
            "GROUP BY ALL ORDER BY ALL")
-_KEYWORD = (f"SELECT day, keyword, status, count(*) AS leads FROM "
-            f"(SELECT day, status, unnest(matched_keywords) AS keyword FROM ({_LEADS})) "
+_KEYWORD = (f"SELECT day, keyword, status, count(*) AS leads, count(DISTINCT id) AS distinct_leads FROM "
+            f"(SELECT id, day, status, unnest(matched_keywords) AS keyword FROM ({_LEADS})) "
             "WHERE keyword IS NOT NULL GROUP BY ALL ORDER BY ALL")  # day order: row groups skip
 # Won leads posted in [?, ?): first status event and first 'won' event (core.leads.funnel.time_to_convert).
 _WON = """
@@ -59,13 +60,18 @@ _TABLES = (("lead_funnel_daily", _FUNNEL), ("lead_keyword_daily", _KEYWORD), ("l
 
 
 def refresh_days(con: duckdb.DuckDBPyConnection, days: Iterable[date | None]) -> int:
-    """Recompute both aggregates for these days from ``leads`` and ``lead_events``."""
+    """Recompute the aggregates for these days from ``leads`` and ``lead_events``; move the totals
+    by the difference."""
     runs = ranges(d for d in days if d is not None)
     for first, last in runs:
         start, end = bounds(first, last)
+        lead_totals.add_days(con, first, last, -1)
         for table, sql in _TABLES:
             con.execute(f"DELETE FROM {table} WHERE day BETWEEN ? AND ?", [first, last])
             con.execute(f"INSERT INTO {table} {sql}", [start, end])
+        lead_totals.add_days(con, first, last, 1)
+    if runs:
+        lead_totals.drop_empty(con)
     return len(runs)
 
 
@@ -78,6 +84,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     for table, sql in _TABLES:
         con.execute(f"DELETE FROM {table}")
         con.execute(f"INSERT INTO {table} {sql}", [datetime.min, datetime.max])
+    lead_totals.rebuild(con)
 
 
 def _window(con, table: str, sql: str, since: datetime) -> pl.DataFrame:

@@ -2,8 +2,10 @@
 
 A fingerprint is counts plus order-free sums or XORed row hashes over the columns a part reads,
 so an insert, delete or change of those rows changes it, while a run with nothing new costs a
-scan of a few columns instead of the whole recomputation (reading every decided lead into the
-learner). Sums could in principle cancel out; the next real change recomputes anyway. The
+scan of a few columns instead of the whole recomputation. The keyword posteriors read only the
+lead totals (``core.store.lead_totals``, a few hundred rows), so their fingerprint hashes those:
+equal totals give equal weights. Sums could in principle cancel out; the next real change
+recomputes anyway. The
 signals are tracked per symbol instead (``core.store.signal_record``, ``core.signals.incremental``).
 """
 from __future__ import annotations
@@ -13,9 +15,11 @@ from datetime import datetime
 from core.store import Store
 
 _INPUTS = {
-    # posteriors read each decided lead's keywords and status (core.leads.learning)
-    "keywords": "SELECT count(*), bit_xor(hash(id, status, matched_keywords)) FROM leads "
-                "WHERE status IN ('won', 'lost', 'ignored')",
+    # posteriors read the decided statuses' lead totals, and nothing else (core.leads.learning)
+    "keywords": "SELECT count(*), bit_xor(h) FROM ("
+                "SELECT hash(status, leads) AS h FROM lead_status_totals WHERE status IN ('won', 'lost', 'ignored') "
+                "UNION ALL SELECT hash(keyword, status, leads) FROM lead_keyword_totals "
+                "WHERE status IN ('won', 'lost', 'ignored'))",
 }
 
 

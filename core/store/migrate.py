@@ -9,11 +9,10 @@ import duckdb
 _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
-def _backfill_aggregates(con: duckdb.DuckDBPyConnection) -> None:
-    from core.store import lead_funnel, ticker_sentiment
+def _backfill_news_aggregates(con: duckdb.DuckDBPyConnection) -> None:
+    from core.store import ticker_sentiment  # 130's lead tables are filled by 151's step
 
-    ticker_sentiment.rebuild_daily(con)  # what existed at 130 (the totals are 150's)
-    lead_funnel.rebuild(con)
+    ticker_sentiment.rebuild_daily(con)  # the per-ticker totals are 150's
 
 
 def _backfill_bar_summary(con: duckdb.DuckDBPyConnection) -> None:
@@ -28,9 +27,19 @@ def _backfill_ticker_totals(con: duckdb.DuckDBPyConnection) -> None:
     rebuild_totals(con)
 
 
+def _backfill_lead_aggregates(con: duckdb.DuckDBPyConnection) -> None:
+    from core.store import lead_funnel  # the daily rows of 130 with 151's column, then the totals
+
+    lead_funnel.rebuild(con)
+
+
 # Python run right after a migration's SQL, in its transaction: fills tables it created from
 # rows already stored, with the same queries that maintain them later (no second copy in SQL).
-AFTER_SQL = {130: _backfill_aggregates, 140: _backfill_bar_summary, 150: _backfill_ticker_totals}
+# Those queries write today's schema, so a table a later migration alters or adds is filled by
+# the later step: 130's lead tables by 151's, the news totals by 150's (a store stopped between
+# them has those empty).
+AFTER_SQL = {130: _backfill_news_aggregates, 140: _backfill_bar_summary, 150: _backfill_ticker_totals,
+             151: _backfill_lead_aggregates}
 
 
 def available_migrations() -> list[tuple[int, str, str]]:

@@ -4,7 +4,8 @@ Hypothesis draws operation sequences (news and lead inserts, status changes, re-
 real DuckDB store; after each sequence the pages' reads from the aggregates are compared with
 ``core.leads.funnel`` over the raw rows and with an unnest over the raw news, and the incrementally
 kept tables with a rebuild from scratch. Windows start both at a midnight and mid-day (the
-partial first day is read from the raw rows).
+partial first day is read from the raw rows). The all-time lead totals also give the learner
+the posteriors it would compute from every lead.
 """
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ from polars.testing import assert_frame_equal
 
 from bench.stores import synthetic
 from core.config import Settings
-from core.leads import funnel
+from core.leads import funnel, learning
 from core.models import LEAD_SCHEMA, NEWS_SCHEMA, LeadStatus
-from core.store import Store, aggregates, lead_funnel, rescore, ticker_sentiment
+from core.store import Store, aggregates, lead_funnel, lead_totals, rescore, ticker_sentiment
 from core.store.funnel import lead_events, lead_outcomes, set_lead_status
 from core.store.leads import insert_leads
 from core.store.news import insert_news
@@ -33,7 +34,8 @@ T0 = datetime(2026, 3, 2)
 TICKERS = ["AAPL", "MSFT", "NVDA"]
 TERMS = ["trading bot", "dashboard", "scraper"]
 STATUSES = [s.value for s in LeadStatus]
-AGG_TABLES = ["news_ticker_daily", "news_ticker_totals", "lead_funnel_daily", "lead_keyword_daily", "lead_conversions"]
+AGG_TABLES = ["news_ticker_daily", "news_ticker_totals", "lead_funnel_daily", "lead_keyword_daily",
+              "lead_conversions", "lead_status_totals", "lead_keyword_totals"]
 
 hours = st.integers(0, 20 * 24)
 news_op = st.tuples(st.just("news"), st.lists(st.tuples(
@@ -139,6 +141,8 @@ def test_pre_aggregates_equal_a_from_scratch_computation(ops, since_h):
         for op in ops:
             apply(store, op)
         assert_same_reads(store, T0 + timedelta(hours=since_h))
+        assert_frame_equal(learning.posteriors_from_totals(*lead_totals.totals(store)),
+                           learning.posteriors(lead_outcomes(store)), check_exact=True)
         kept = tables(store)
         with store.write() as con:
             aggregates.rebuild_all(con)
