@@ -10,6 +10,10 @@ it (``--rebuild`` starts over). Every page runs through Streamlit's AppTest:
 * cold = the read cache cleared right before the run (every query hits DuckDB);
 * warm = the same page run again (``st.cache_data`` answers).
 
+With both scales, the two take turns run by run on each page (scale 1 cold and warm, then
+scale 10, then scale 1 again...), so a change in the machine's load weighs on both alike; each
+page runs once per scale before timing (its imports).
+
 Baseline: the same page at scale 1 (the ratio scale10 / scale1 of its cold time), and a naive
 Overview that loads the whole news table into pandas. Targets (issue #18): at scale 10 every
 page <= 1.0 s cold and <= 0.3 s warm, and no page's cold time more than 1.5x its scale-1 time.
@@ -62,19 +66,31 @@ def timed(run) -> float:
     return time.perf_counter() - t
 
 
-def page_times(settings: Settings, page: str, repeats: int) -> tuple[float, float]:
+def _page_app(settings: Settings, page: str) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.session_state["settings"] = settings
     at.run()
-    at.switch_page(f"pages/{page}.py")
-    cold, warm = [], []
+    at.switch_page(f"views/{page}.py")
+    at.run()  # the page's first run imports what it needs: out of the way before timing
+    if at.exception:
+        raise SystemExit(f"{page} raised: {at.exception[0].value}")
+    return at
+
+
+def page_times(stores: dict, page: str, repeats: int) -> dict:
+    """{scale: (median cold, median warm)} of ``page``. The scales take turns run by run, so
+    a change in the machine's load during the benchmark weighs on both alike."""
+    apps = {scale: _page_app(settings, page) for scale, settings in stores.items()}
+    cold: dict = {scale: [] for scale in stores}
+    warm: dict = {scale: [] for scale in stores}
     for _ in range(repeats):
-        st.cache_data.clear()
-        cold.append(timed(at.run))
-        warm.append(timed(at.run))
-        if at.exception:
-            raise SystemExit(f"{page} raised: {at.exception[0].value}")
-    return statistics.median(cold), statistics.median(warm)
+        for scale, at in apps.items():
+            st.cache_data.clear()
+            cold[scale].append(timed(at.run))
+            warm[scale].append(timed(at.run))
+            if at.exception:
+                raise SystemExit(f"{page} raised: {at.exception[0].value}")
+    return {scale: (statistics.median(cold[scale]), statistics.median(warm[scale])) for scale in stores}
 
 
 def naive_times(settings: Settings, repeats: int) -> tuple[float, float]:
@@ -102,7 +118,8 @@ def store_figures(settings: Settings) -> dict:
     return out
 
 
-def run_scale(scale, repeats: int, rebuild: bool) -> dict:
+def prepare(scale, rebuild: bool) -> tuple[Settings, dict]:
+    """The store of ``scale`` (built or reused, migrated), with its figures printed."""
     settings, meta = scales.build(scale, rebuild)
     t = time.perf_counter()
     Store.from_settings(settings)  # migrations (and their pre-aggregate backfill) on a cached store
@@ -114,16 +131,22 @@ def run_scale(scale, repeats: int, rebuild: bool) -> dict:
           f"{f'; migrations on open {migrate_s:.1f} s' if migrate_s > 1 else ''}; "
           f"file {figures['file_mb']:,.0f} MB; {figures['bytes_per_news_row']:.0f} B per news row, "
           f"{figures['bytes_per_bar']:.1f} B per daily bar")
-    page_times(settings, "overview", 1)  # imports (plotly, polars, streamlit pages) out of the way
-    pages = {}
+    return settings, {"scale": scale, "meta": meta, "figures": figures, "pages": {}}
+
+
+def run_scales(scale_list: list, repeats: int, rebuild: bool) -> dict:
+    """Every page at every scale (taking turns), the naive baseline at scale 1; saved per scale."""
+    prepared = {scale: prepare(scale, rebuild) for scale in scale_list}
+    stores = {scale: settings for scale, (settings, _) in prepared.items()}
+    results = {scale: result for scale, (_, result) in prepared.items()}
     for page in PAGES:
-        pages[page] = page_times(settings, page, repeats)
-    result = {"scale": scale, "meta": meta, "figures": figures, "pages": pages}
-    if scale == 1:  # at scale 10 the naive page takes minutes (216 s measured) and proves nothing new
-        n_cold, n_warm = naive_times(settings, max(2, repeats))
-        result["naive"] = (n_cold, n_warm)
-    (scales.OUT / f"results-scale{scale}.json").write_text(json.dumps(result, indent=1, default=str))
-    return result
+        for scale, times in page_times(stores, page, repeats).items():
+            results[scale]["pages"][page] = times
+    if 1 in stores:  # at scale 10 the naive page takes minutes (216 s measured) and proves nothing new
+        results[1]["naive"] = naive_times(stores[1], max(2, repeats))
+    for scale, result in results.items():
+        (scales.OUT / f"results-scale{scale}.json").write_text(json.dumps(result, indent=1, default=str))
+    return results
 
 
 def saved(scale) -> dict | None:
@@ -164,7 +187,7 @@ def main() -> int:
     ap.add_argument("--rebuild", action="store_true", help="build the stores again instead of reusing them")
     args = ap.parse_args()
     scale_list = ["quick"] if args.quick else sorted(set(args.scale))
-    results = {s: run_scale(s, args.repeats, args.rebuild) for s in scale_list}
+    results = run_scales(scale_list, args.repeats, args.rebuild)
     ok = True
     for s, result in results.items():
         base = results.get(1) or saved(1) if s == 10 else None

@@ -100,18 +100,21 @@ def request_run(job: str) -> int:
 
 # ---------------------------------------------------------------- discord
 def post_items(kind: str, items: list[dict]):
+    data.store().release()  # no store connection held while Discord answers
     result = _attr("core.publish", "post_items")(data.store(), data.current_settings(), kind, items)
     data.invalidate()
     return result
 
 
 def post_digest():
+    data.store().release()
     result = _attr("core.publish", "post_digest")(data.store(), data.current_settings())
     data.invalidate()
     return result
 
 
 def retry_failed(keys: list[str] | None):
+    data.store().release()
     result = _attr("core.publish", "retry_failed")(data.store(), data.current_settings(),
                                                    list(keys) if keys else None)
     data.invalidate()

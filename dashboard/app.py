@@ -1,7 +1,7 @@
 """signaldesk dashboard entry point: a frame around the pages.
 
 Sets the page config, the optional password gate, the shared sidebar and ``st.navigation``.
-Each page lives in ``dashboard/pages/<name>.py`` and reads like a description of its UI.
+Each page lives in ``dashboard/views/<name>.py`` and reads like a description of its UI.
 
 Test seam: the settings come from ``st.session_state["settings"]`` when a test put a
 ``Settings`` there (``at.session_state["settings"] = settings`` before ``at.run()``), else from
@@ -22,16 +22,16 @@ from dashboard import components, data, exposure  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PAGES = [  # (file, title, icon); pages whose file is missing are simply not listed
-    ("pages/overview.py", "Overview", ":material/dashboard:"),
-    ("pages/signals.py", "Signals", ":material/candlestick_chart:"),
-    ("pages/news.py", "News", ":material/newspaper:"),
-    ("pages/leads.py", "Leads inbox", ":material/inbox:"),
-    ("pages/keywords.py", "Keywords", ":material/key:"),
-    ("pages/conversions.py", "Conversions", ":material/filter_alt:"),
-    ("pages/discord.py", "Discord", ":material/forum:"),
-    ("pages/jobs.py", "Jobs", ":material/schedule:"),
-    ("pages/exports.py", "Exports", ":material/download:"),
-    ("pages/settings.py", "Settings", ":material/settings:"),
+    ("views/overview.py", "Overview", ":material/dashboard:"),
+    ("views/signals.py", "Signals", ":material/candlestick_chart:"),
+    ("views/news.py", "News", ":material/newspaper:"),
+    ("views/leads.py", "Leads inbox", ":material/inbox:"),
+    ("views/keywords.py", "Keywords", ":material/key:"),
+    ("views/conversions.py", "Conversions", ":material/filter_alt:"),
+    ("views/discord.py", "Discord", ":material/forum:"),
+    ("views/jobs.py", "Jobs", ":material/schedule:"),
+    ("views/exports.py", "Exports", ":material/download:"),
+    ("views/settings.py", "Settings", ":material/settings:"),
 ]
 
 st.set_page_config(page_title="signaldesk", page_icon=":material/radar:", layout="wide")
@@ -43,7 +43,7 @@ pages = [st.Page(f, title=t, icon=i, default=(n == 0))
          for n, (f, t, i) in enumerate(PAGES) if (HERE / f).is_file()]
 page = st.navigation(pages)
 
-with st.sidebar:
-    components.sidebar_footer(data.current_settings())
-
-page.run()
+with data.store().shared_reads():  # one store connection per page run, opened at its first read
+    with st.sidebar:
+        components.sidebar_footer(data.current_settings())
+    page.run()

@@ -94,11 +94,36 @@ class Store:
             return
         con = self.connect()
         self._reading.con = con
+        if getattr(self._reading, "shared", False):
+            self._reading.kept = con  # for the block's next read; closed when ``shared_reads`` ends
+            yield con
+            return
         try:
             yield con
         finally:
             self._reading.con = None
             con.close()
+
+    @contextmanager
+    def shared_reads(self) -> Iterator[None]:
+        """Every ``read()`` of this thread inside the block shares one connection, opened by the
+        first read (a block without reads opens nothing) and closed at the end: a dashboard page
+        run makes several reads, and each open costs 30-90 ms. ``release()`` ends the sharing
+        early, before anything slow that is not the store (network I/O)."""
+        self._reading.shared = True
+        try:
+            yield
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        """Close this thread's shared read connection, if any, and read unshared from here on."""
+        self._reading.shared = False
+        kept, self._reading.kept = getattr(self._reading, "kept", None), None
+        if kept is not None:
+            if self._reading.con is kept:
+                self._reading.con = None
+            kept.close()
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:

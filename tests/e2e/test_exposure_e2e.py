@@ -35,3 +35,19 @@ def test_no_password_and_every_interface_is_refused(e2e_settings, tmp_path, page
             assert page.get_by_test_id("stMetricLabel").count() == 0  # no data shown
     finally:
         dash.stop()
+
+
+def test_a_deep_link_as_the_first_request_still_meets_the_password(e2e_settings, tmp_path, page):
+    """The first script run of a fresh server, opened at a page's own URL, goes through app.py's
+    gate too (a folder named ``pages/`` beside app.py would make Streamlit run that page's file
+    alone until app.py had called st.navigation once)."""
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('dashboard_password = "e2e-secret"\n')
+    dash = start_dashboard(e2e_settings, cwd=tmp_path)
+    try:
+        page.goto(dash.url + "/news")
+        page.get_by_text("Dashboard password").wait_for(timeout=30_000)
+        assert page.get_by_role("heading", name="News", exact=True).count() == 0
+        assert page.get_by_test_id("stDataFrame").count() == 0  # no stories shown
+    finally:
+        dash.stop()

@@ -171,3 +171,49 @@ def test_lock_held_too_long_is_a_readable_error(settings):
         holder.stdin.write("go\n")
         holder.stdin.flush()
         holder.wait(30)
+
+
+# ---- shared reads: one connection per dashboard page run
+
+
+def _other_process_can_open(path) -> bool:
+    """Whether a second process gets the store file now (DuckDB locks it per process)."""
+    code = f"import duckdb\ntry:\n    duckdb.connect({str(path)!r}).close()\nexcept duckdb.IOException:\n    raise SystemExit(3)"
+    return subprocess.run([sys.executable, "-c", code], timeout=30).returncode == 0
+
+
+def test_reads_inside_shared_reads_use_one_connection_closed_at_the_end(store):
+    with store.shared_reads():
+        with store.read() as first:
+            assert scalar(first, "SELECT count(*) FROM watchlist") == 0
+        with store.write() as con:  # a write inside the block: its own transaction
+            con.execute("INSERT INTO watchlist VALUES ('AAPL', 'Apple', true)")
+        with store.read() as second:
+            assert second is first  # kept between reads
+            assert scalar(second, "SELECT count(*) FROM watchlist") == 1  # and sees the commit
+        assert not _other_process_can_open(store.path)  # held for the block
+    with pytest.raises(duckdb.ConnectionException):
+        first.execute("SELECT 1")  # closed when the block ended
+    assert _other_process_can_open(store.path)
+    with store.read() as a, store.read() as b:
+        assert a is b  # nested reads share as before
+    with store.read() as c:
+        assert c is not a  # outside a block each read opens and closes
+
+
+def test_release_ends_the_sharing_before_slow_work(store):
+    with store.shared_reads():
+        with store.read() as first:
+            pass
+        store.release()  # e.g. before posting to Discord
+        with pytest.raises(duckdb.ConnectionException):
+            first.execute("SELECT 1")
+        assert _other_process_can_open(store.path)  # nothing held while the network answers
+        with store.read() as later:
+            assert later is not first
+        assert _other_process_can_open(store.path)  # reads after release open and close again
+
+
+def test_a_shared_block_without_reads_opens_nothing(store):
+    with store.shared_reads():
+        assert _other_process_can_open(store.path)

@@ -63,7 +63,7 @@ def test_some_sources_failed_is_a_warning_saying_k_of_n(settings, store):
 
 def test_jobs_page_shows_a_partial_runs_reason(settings, store):
     _run(store, "r1", "leads", "partial", "1 of 4 sources failed: r/jobbit: HTTP 403")
-    at = make_app(settings, "pages/jobs.py")
+    at = make_app(settings, "views/jobs.py")
     no_exceptions(at)
     status = next(d.value for d in at.dataframe if "last_error" in d.value.columns)
     assert status["last_error"].tolist() == ["1 of 4 sources failed: r/jobbit: HTTP 403"]
@@ -103,7 +103,7 @@ def test_waterfall_rows_are_in_tree_order_with_depth_and_offset(store):
 
 def test_jobs_page_draws_the_picked_runs_waterfall(settings, store):
     seed_traces(store)
-    at = make_app(settings, "pages/jobs.py")
+    at = make_app(settings, "views/jobs.py")
     no_exceptions(at)
     assert "Run waterfall" in [h.value for h in at.subheader]
     picker = at.selectbox(key="waterfall_trace")

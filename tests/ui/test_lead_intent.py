@@ -5,7 +5,7 @@ import pytest
 from core.store.leads import insert_leads
 from tests.ui.conftest import make_app, no_exceptions
 
-LEADS = "pages/leads.py"
+LEADS = "views/leads.py"
 
 
 def _lead(lid, title, intent, reason, score, now):

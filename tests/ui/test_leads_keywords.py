@@ -3,8 +3,8 @@ import pytest
 from core.store import keywords as kw_store
 from tests.ui.conftest import make_app, no_exceptions
 
-LEADS = "pages/leads.py"
-KEYWORDS = "pages/keywords.py"
+LEADS = "views/leads.py"
+KEYWORDS = "views/keywords.py"
 
 
 @pytest.mark.timeout(60)

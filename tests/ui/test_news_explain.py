@@ -9,7 +9,7 @@ from tests.ui.conftest import make_app, no_exceptions
 
 @pytest.mark.timeout(90)
 def test_news_row_explanation_matches_the_scorer(settings, seeded_store):
-    at = make_app(settings, "pages/news.py")
+    at = make_app(settings, "views/news.py")
     no_exceptions(at)
     pick = at.selectbox(key="news_explain")
     assert len(pick.options) == len(at.dataframe[0].value)

@@ -4,9 +4,9 @@ import pytest
 from core.store import feeds as feeds_store
 from tests.ui.conftest import make_app, no_exceptions
 
-PAGES = ["pages/overview.py", "pages/signals.py", "pages/news.py", "pages/leads.py", "pages/keywords.py",
-         "pages/conversions.py", "pages/discord.py", "pages/jobs.py", "pages/exports.py",
-         "pages/settings.py"]
+PAGES = ["views/overview.py", "views/signals.py", "views/news.py", "views/leads.py", "views/keywords.py",
+         "views/conversions.py", "views/discord.py", "views/jobs.py", "views/exports.py",
+         "views/settings.py"]
 
 
 @pytest.mark.timeout(90)
@@ -21,7 +21,7 @@ def test_page_renders_on_seeded_and_empty_store(settings, seeded_store, tmp_path
 
 @pytest.mark.timeout(60)
 def test_signals_page_has_ranking_chart_weights_and_equity(settings, seeded_store):
-    at = make_app(settings, "pages/signals.py")
+    at = make_app(settings, "views/signals.py")
     no_exceptions(at)
     assert len(at.dataframe[0].value) == 6  # one latest row per symbol
     assert len(at.get("plotly_chart")) == 2  # candlesticks + equity curve
@@ -30,13 +30,13 @@ def test_signals_page_has_ranking_chart_weights_and_equity(settings, seeded_stor
 
 @pytest.mark.timeout(60)
 def test_signals_empty_store_says_what_to_run(settings, store):
-    at = make_app(settings, "pages/signals.py")
+    at = make_app(settings, "views/signals.py")
     assert any("No signals yet" in i.value for i in at.info)
 
 
 @pytest.mark.timeout(60)
 def test_news_search_filters_by_text_and_ticker(settings, seeded_store):
-    at = make_app(settings, "pages/news.py")
+    at = make_app(settings, "views/news.py")
     no_exceptions(at)
     assert len(at.dataframe[0].value) > 0
     at.text_input(key="news_ticker").input("aapl").run()
@@ -50,14 +50,14 @@ def test_news_search_filters_by_text_and_ticker(settings, seeded_store):
 
 @pytest.mark.timeout(60)
 def test_news_clusters_list_their_sources(settings, seeded_store):
-    at = make_app(settings, "pages/news.py")
+    at = make_app(settings, "views/news.py")
     cluster_tables = [d.value for d in at.dataframe if "source_list" in d.value.columns]
     assert cluster_tables and (cluster_tables[0]["sources"] >= 2).all()
 
 
 @pytest.mark.timeout(60)
 def test_conversions_shows_funnel_and_groupings(settings, seeded_store):
-    at = make_app(settings, "pages/conversions.py")
+    at = make_app(settings, "views/conversions.py")
     no_exceptions(at)
     assert [s.value for s in at.main.subheader] == ["Funnel", "Time to convert", "By keyword", "By platform",
                                                "By week"]
@@ -67,7 +67,7 @@ def test_conversions_shows_funnel_and_groupings(settings, seeded_store):
 
 @pytest.mark.timeout(60)
 def test_jobs_run_now_queues_a_request(settings, seeded_store):
-    at = make_app(settings, "pages/jobs.py")
+    at = make_app(settings, "views/jobs.py")
     no_exceptions(at)
     schedule = next(d.value for d in at.dataframe if "stale_after_h" in d.value.columns)
     stale = dict(zip(schedule["job"], schedule["stale_after_h"]))
@@ -82,7 +82,7 @@ def test_jobs_run_now_queues_a_request(settings, seeded_store):
 
 @pytest.mark.timeout(60)
 def test_discord_preview_confirm_records_dry_run(settings, seeded_store):
-    at = make_app(settings, "pages/discord.py")
+    at = make_app(settings, "views/discord.py")
     no_exceptions(at)
     assert any("Dry run" in i.value for i in at.info)
     rendered = [m.value for m in at.markdown]
@@ -100,7 +100,7 @@ def test_discord_preview_confirm_records_dry_run(settings, seeded_store):
 
 @pytest.mark.timeout(60)
 def test_exports_counts_downloads_and_writes(settings, seeded_store):
-    at = make_app(settings, "pages/exports.py")
+    at = make_app(settings, "views/exports.py")
     no_exceptions(at)
     at.selectbox(key="ex_dataset").select("leads").run()
     rows = int(at.metric[0].value.replace(",", ""))
@@ -118,7 +118,7 @@ def test_exports_counts_downloads_and_writes(settings, seeded_store):
 
 @pytest.mark.timeout(60)
 def test_settings_adds_feed_and_validates_input(settings, store):
-    at = make_app(settings, "pages/settings.py")
+    at = make_app(settings, "views/settings.py")
     no_exceptions(at)
     at.text_input[0].input("not a url'; DROP TABLE feeds; --")
     form_button = next(b for b in at.button if b.label == "Add feed")
@@ -136,7 +136,7 @@ def test_settings_adds_feed_and_validates_input(settings, store):
 
 @pytest.mark.timeout(60)
 def test_settings_saves_watchlist(settings, store):
-    at = make_app(settings, "pages/settings.py")
+    at = make_app(settings, "views/settings.py")
     at.session_state["wl_editor"] = {"edited_rows": {}, "deleted_rows": [],
                                      "added_rows": [{"symbol": "aapl", "name": "Apple"}]}
     at.run()

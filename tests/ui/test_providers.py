@@ -35,7 +35,7 @@ def seed(store):
 @pytest.mark.timeout(90)
 def test_jobs_page_shows_usage_next_session_and_alerts(vendor_settings, store):
     seed(store)
-    at = make_app(vendor_settings, "pages/jobs.py")
+    at = make_app(vendor_settings, "views/jobs.py")
     no_exceptions(at)
     tables = [df.value for df in at.dataframe]
     usage = next(t for t in tables if "calls today" in t.columns)
@@ -59,7 +59,7 @@ def test_overview_warns_with_both_values(vendor_settings, store):
 
 @pytest.mark.timeout(90)
 def test_settings_page_lists_providers_with_keys_masked(vendor_settings, store):
-    at = make_app(vendor_settings, "pages/settings.py")
+    at = make_app(vendor_settings, "views/settings.py")
     no_exceptions(at)
     table = next(df.value for df in at.dataframe if "provider" in df.value.columns)
     rows = {r["provider"]: r for r in table.to_dict("records")}

@@ -52,7 +52,7 @@ def test_seed_computes_signals_and_learned_weights(sample_template):
 def test_news_falls_back_to_the_days_before_the_newest_story(settings, sample_store):
     newest = time_windows.newest(sample_store, "news", "published_at")
     assert newest < utcnow() - timedelta(days=7)  # the sample is old: the plain window is empty
-    at = make_app(settings, "pages/news.py")
+    at = make_app(settings, "views/news.py")
     no_exceptions(at)
     assert any(f"No stories in the last 7 days — showing the 7 days up to the newest one ({newest:%Y-%m-%d}"
                in i for i in infos(at))
@@ -63,7 +63,7 @@ def test_news_falls_back_to_the_days_before_the_newest_story(settings, sample_st
 
 @pytest.mark.timeout(60)
 def test_signals_page_shows_the_sample_aapl_signals_and_chart(settings, sample_store):
-    at = make_app(settings, "pages/signals.py")
+    at = make_app(settings, "views/signals.py")
     no_exceptions(at)
     assert list(at.dataframe[0].value["symbol"]) == ["AAPL"]
     assert any("No signals in the last 7 days — showing the most recent ones (newest: 2020-11-06)" in i
@@ -76,7 +76,7 @@ def test_signals_page_shows_the_sample_aapl_signals_and_chart(settings, sample_s
 @pytest.mark.timeout(60)
 def test_signals_empty_state_names_the_bars_waiting_for_the_learn_job(settings, store):
     replay_files(store, settings, "prices", sample_files()["prices"])
-    at = make_app(settings, "pages/signals.py")
+    at = make_app(settings, "views/signals.py")
     no_exceptions(at)
     assert any("although the store holds 50 daily bars" in i for i in infos(at))
 
@@ -86,14 +86,14 @@ def test_signals_warn_when_too_few_bars_for_the_indicators(settings, store):
     short = [p for p in sample_files()["prices"] if "2020-01-01-to-2020-01-03" in p.name]
     replay_files(store, settings, "prices", short)
     core_signals.refresh(store, settings)
-    at = make_app(settings, "pages/signals.py")
+    at = make_app(settings, "views/signals.py")
     no_exceptions(at)
     assert any("Only 1 daily bar of AAPL:" in w.value and "34 bars" in w.value for w in at.warning)
 
 
 @pytest.mark.timeout(60)
 def test_exports_default_range_covers_the_newest_rows(settings, sample_store):
-    at = make_app(settings, "pages/exports.py")
+    at = make_app(settings, "views/exports.py")
     no_exceptions(at)
     for dataset in ("prices", "news", "leads"):
         at.selectbox(key="ex_dataset").select(dataset).run()
@@ -104,7 +104,7 @@ def test_exports_default_range_covers_the_newest_rows(settings, sample_store):
 
 @pytest.mark.timeout(60)
 def test_overview_charts_the_month_up_to_the_newest_story(settings, sample_store):
-    at = make_app(settings, "pages/overview.py")
+    at = make_app(settings, "views/overview.py")
     no_exceptions(at)
     assert any("No news in the last 30 days" in i for i in infos(at))
     assert at.get("plotly_chart")
@@ -112,7 +112,7 @@ def test_overview_charts_the_month_up_to_the_newest_story(settings, sample_store
 
 @pytest.mark.timeout(60)
 def test_conversions_explain_that_outcomes_come_from_the_inbox(settings, sample_store):
-    at = make_app(settings, "pages/conversions.py")
+    at = make_app(settings, "views/conversions.py")
     no_exceptions(at)
     assert any("No leads posted in the last 90 days" in i for i in infos(at))
     assert any("No outcomes yet" in i and "Leads inbox" in i for i in infos(at))
@@ -121,7 +121,7 @@ def test_conversions_explain_that_outcomes_come_from_the_inbox(settings, sample_
 @pytest.mark.timeout(60)
 def test_status_change_confirmation_survives_the_rerun(settings, sample_store):
     pytest.importorskip("core.store.funnel")
-    at = make_app(settings, "pages/leads.py")
+    at = make_app(settings, "views/leads.py")
     lead_id = at.selectbox(key="lead_pick").value
     at.button(key="one_contacted").click().run()
     no_exceptions(at)
@@ -132,7 +132,7 @@ def test_status_change_confirmation_survives_the_rerun(settings, sample_store):
 @pytest.mark.timeout(60)
 def test_note_saved_confirmation_is_shown(settings, sample_store):
     pytest.importorskip("core.store.funnel")
-    at = make_app(settings, "pages/leads.py")
+    at = make_app(settings, "views/leads.py")
     at.text_area[0].input("call back on Monday")
     next(b for b in at.button if b.label == "Save note").click().run()
     no_exceptions(at)
