@@ -40,8 +40,8 @@ def overview_kpis(store: Store, now: datetime, days: int = 30) -> dict:
             "SELECT count(*), count(*) FILTER (WHERE status = 'won') FROM leads WHERE fetched_at >= ?",
             [now - timedelta(days=30)]).fetchall()[0]
         strongest = con.execute(
-            "SELECT symbol, day, composite FROM signals WHERE day = (SELECT max(day) FROM signals) "
-            "AND composite IS NOT NULL ORDER BY abs(composite) DESC LIMIT 1").fetchall()
+            "SELECT symbol, day, composite FROM signals_latest WHERE day = (SELECT max(day) FROM signals_latest) "
+            "AND composite IS NOT NULL ORDER BY abs(composite) DESC LIMIT 1").fetchall()  # each symbol's newest row
         strongest = strongest[0] if strongest else None
         series = con.sql(
             """
