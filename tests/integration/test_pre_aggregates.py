@@ -130,7 +130,9 @@ def assert_same_reads(store: Store, since: datetime) -> None:
 
 def tables(store: Store) -> dict[str, pl.DataFrame]:
     with store.read() as con:
-        return {t: con.sql(f"SELECT * FROM {t} ORDER BY ALL").pl() for t in AGG_TABLES}
+        # changed_from is the learn job's mark, not a sum: a rebuild marks "from the beginning"
+        return {t: con.sql(f"SELECT * {'EXCLUDE (changed_from)' if t == 'news_ticker_totals' else ''} "
+                           f"FROM {t} ORDER BY ALL").pl() for t in AGG_TABLES}
 
 
 @hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -268,6 +270,27 @@ def test_migration_150_backfills_ticker_totals_equal_to_the_group_by(tmp_path):
             "sum(sentiment_sum::DECIMAL(18, 6)) FROM news_ticker_daily WHERE scored > 0 GROUP BY ticker").fetchall())
         assert ticker_sentiment.ticker_fingerprints(con) == grouped
     assert sorted(grouped) == ["AAPL", "MSFT"]  # NVDA's only story is unscored
+
+
+def test_writers_mark_the_earliest_day_they_changed(store):
+    """changed_from: least() of the refreshed ranges (news) and of the batches' first bars (prices)."""
+    from core.store import prices
+
+    apply(store, ("news", [(1, 24 * 5, ["AAPL"], 0.25), (2, 24 * 9, ["MSFT"], 0.1)]))
+    apply(store, ("news", [(3, 24 * 7, ["AAPL"], 0.5)]))  # later: AAPL keeps day 5
+    with store.read() as con:
+        assert ticker_sentiment.changed_from(con) == {"AAPL": (T0 + timedelta(days=5)).date(),
+                                                      "MSFT": (T0 + timedelta(days=9)).date()}
+    prices.upsert_prices(store, bars_frame([("AAPL", "1d", 10, 5.0), ("AAPL", "1d", 12, 5.0)]))
+    prices.upsert_prices(store, bars_frame([("AAPL", "1d", 11, 6.0), ("AAPL", "1d", 20, 6.0)]))
+    with store.read() as con:
+        assert con.execute("SELECT first_ts, changed_from FROM price_bar_summary").fetchall() == [
+            (T0 + timedelta(days=10), T0 + timedelta(days=10))]  # new: from the beginning
+    with store.write() as con:
+        con.execute("UPDATE price_bar_summary SET changed_from = NULL")  # as the learn job consumes
+    prices.upsert_prices(store, bars_frame([("AAPL", "1d", 15, 7.0), ("AAPL", "1d", 30, 7.0)]))
+    with store.read() as con:
+        assert con.execute("SELECT changed_from FROM price_bar_summary").fetchall() == [(T0 + timedelta(days=15),)]
 
 
 def test_ticker_fingerprint_moves_with_a_rescore_and_only_for_its_tickers(store):
