@@ -169,7 +169,7 @@ def refresh(store, horizon: int, window: int, n0: float, now: datetime) -> dict:
     from core.store import signals as sstore
 
     params = f"{horizon}/{window}/{n0}"
-    current = signal_record.inputs(store)
+    current, marks = signal_record.inputs(store)
     known = signal_record.state(store)
     reset = not known or any(p != params for *_, p in known.values())
     if reset:
@@ -184,9 +184,8 @@ def refresh(store, horizon: int, window: int, n0: float, now: datetime) -> dict:
 
     tail_days = {}
     if not reset:
-        marks = signal_record.changes(store)  # after inputs: see its docstring
         for sym in changed:
-            if sym not in marks:  # its bars went since ``inputs``: full (it has none)
+            if sym not in marks:  # its summary row went between the two reads: full
                 continue
             was, now_in = known.get(sym, (None, None)), current[sym]
             day = _change_day(*marks[sym], was[0] != now_in[0], was[1] != now_in[1])
@@ -195,8 +194,9 @@ def refresh(store, horizon: int, window: int, n0: float, now: datetime) -> dict:
     tail_bars, cuts = _tails(store, tail_days, horizon) if tail_days else (pl.DataFrame(), _no_cuts())
     tail = cuts["symbol"].to_list()
     full = sorted(set(changed) - set(tail))
-    bars = pl.concat([sstore.price_bars(store, full, interval="1d"), *([tail_bars] if tail else [])])
-    sentiment = pl.concat([sstore.daily_sentiment(store, full),
+    bars = pl.concat([*([sstore.price_bars(store, full, interval="1d")] if full or not tail else []),
+                      *([tail_bars] if tail else [])])
+    sentiment = pl.concat([*([sstore.daily_sentiment(store, full)] if full or not tail else []),
                            *([sstore.daily_sentiment(store, tail, since=tail_bars["ts"].min().date())]
                              if tail else [])])
     replaced = pl.concat([cuts, pl.DataFrame({"symbol": full + removed, "since": FROM_THE_START},

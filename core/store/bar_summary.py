@@ -117,8 +117,7 @@ def stored(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return sorted(con.execute("SELECT * EXCLUDE (revision, changed_from) FROM price_bar_summary").fetchall())
 
 
-def revisions(store: Store, interval: str = "1d") -> dict[str, int]:
+def revisions(con: duckdb.DuckDBPyConnection, interval: str = "1d") -> dict[str, int]:
     """symbol -> revision of its last write (a new one on every upsert, swap or rebuild)."""
-    with store.read() as con:
-        return dict(con.execute("SELECT symbol, revision FROM price_bar_summary WHERE interval = ?",
-                                [interval]).fetchall())
+    return dict(con.execute("SELECT symbol, revision FROM price_bar_summary WHERE interval = ?",
+                            [interval]).fetchall())

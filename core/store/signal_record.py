@@ -17,23 +17,19 @@ from core.store import Store, bar_summary, insert_frame, ticker_sentiment
 from core.store.signals import SIGNAL_COLUMNS, WEIGHT_COLUMNS
 
 
-def inputs(store: Store) -> dict[str, tuple[int, str]]:
-    """symbol -> (bar revision, sentiment fingerprint) for every symbol with daily bars: one row
-    per symbol from each summary the writers keep, however long the history."""
+def inputs(store: Store) -> tuple[dict[str, tuple[int, str]], dict[str, tuple[datetime, datetime | None, date | None]]]:
+    """(symbol -> (bar revision, sentiment fingerprint) for every symbol with daily bars: one row
+    per symbol from each summary the writers keep, however long the history; symbol -> (first
+    daily bar, earliest bar changed, earliest news day changed) since the learn job consumed the
+    marks, None: nothing recorded). The marks are read after the revisions: a write in between
+    only moves a mark earlier, never hides one behind a revision already read."""
     with store.read() as con:
-        revs = bar_summary.revisions(store, "1d")
+        revs = bar_summary.revisions(con, "1d")
         sent = ticker_sentiment.ticker_fingerprints(con)
-    return {s: (r, sent.get(s.upper(), "")) for s, r in revs.items()}
-
-
-def changes(store: Store) -> dict[str, tuple[datetime, datetime | None, date | None]]:
-    """symbol -> (first daily bar, earliest bar changed, earliest news day changed) since the
-    learn job consumed the marks (None: nothing recorded). Read after ``inputs``: a write in
-    between only moves a mark earlier, never hides one behind a revision already read."""
-    with store.read() as con:
         bars = bar_summary.marks(con, "1d")
         news = ticker_sentiment.changed_from(con)
-    return {s: (first, bars_from, news.get(s.upper())) for s, (first, bars_from) in bars.items()}
+    return ({s: (r, sent.get(s.upper(), "")) for s, r in revs.items()},
+            {s: (first, bars_from, news.get(s.upper())) for s, (first, bars_from) in bars.items()})
 
 
 def state(store: Store) -> dict[str, tuple[int, str, str]]:
@@ -104,9 +100,10 @@ def write(store: Store, *, replaced: pl.DataFrame, signals: pl.DataFrame, bet_ro
         else:
             _registered(con, "_replaced", replaced.select("symbol", "since"))
             try:
-                for table in ("signals", "signal_bets"):
+                for table in ("signals", "signal_bets"):  # the IN-list and day bound prune before the join
                     con.execute(f"DELETE FROM {table} USING _replaced r WHERE {table}.symbol = r.symbol "
-                                f"AND {table}.day >= r.since")
+                                f"AND {table}.day >= r.since AND list_contains(?, {table}.symbol) "
+                                f"AND {table}.day >= ?", [symbols, replaced["since"].min()])
             finally:
                 con.unregister("_replaced")
             for table in ("signal_symbol_state", "signals_latest"):
