@@ -17,7 +17,8 @@ settlement day, the sums of every symbol's bets (``signal_settled``) and the cal
 3. a tail symbol's rows that may differ are the days from its cut on, the bar ``horizon`` bars
    before d (bets made before the cut settle before d); only those signals and bets are
    replaced, and only those old bets and days are read, so the sums and the calendar move by
-   exactly the difference;
+   exactly the difference; its news is read from ``_NEWS_BARS`` bars before the cut (the
+   sentiment windows are short, so older news moves no row from the cut on);
 4. compares the new bets with the stored ones: only bets that differ (beyond 1e-11 relative:
    recomputing a symbol moves its values by a few ulps) move the day sums (new minus old), only
    days that appear or disappear move the calendar;
@@ -55,6 +56,7 @@ _BET_KEY = ["symbol", "day", "settled_on", "fwd", *COMPONENTS]
 _REL_TOL = 1e-11
 # (25/27)^800 = 2.5e-27: the slowest smoother's seed weight after the margin (module docstring)
 WARMUP_BARS = 800
+_NEWS_BARS = 6  # the sentiment component's bars (today and 5 before) + the one whose day bounds them
 FROM_THE_START = date.min  # a replaced row's since for a full recompute: every row
 
 
@@ -131,10 +133,12 @@ def _change_day(first_bar: datetime, bars_from: datetime | None, news_from: date
     return min(days) if days and min(days) > first_bar.date() else None
 
 
-def _tails(store, tail_days: dict[str, date], horizon: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _tails(store, tail_days: dict[str, date], horizon: int) -> tuple[pl.DataFrame, pl.DataFrame, date | None]:
     """(bars of the symbols with ``WARMUP_BARS`` + horizon bars before their change day d, from
     exactly that many before it; (symbol, since): the cut, ``horizon`` bars before d, from which
-    on its rows may differ). Symbols with fewer bars before d are left out (a full recompute)."""
+    on its rows may differ; the first news day the rows from the cuts need: the sentiment
+    component of a bar reads the news of that bar and the 5 before, each bar the news since
+    the previous bar). Symbols with fewer bars before d are left out (a full recompute)."""
     from core.store import signals as sstore
 
     keep = WARMUP_BARS + horizon
@@ -146,7 +150,8 @@ def _tails(store, tail_days: dict[str, date], horizon: int) -> tuple[pl.DataFram
         pl.int_range(pl.len()).over("symbol").alias("__idx"))
     bars = bars.filter(pl.col("__before") >= keep, pl.col("__idx") >= pl.col("__before") - keep)
     cuts = bars.group_by("symbol").agg(pl.col("ts").sort().get(WARMUP_BARS).dt.date().alias("since"))
-    return bars.drop("d", "__before", "__idx"), cuts
+    news_since = bars.filter(pl.col("__idx") == pl.col("__before") - keep + WARMUP_BARS - _NEWS_BARS)["ts"].min()
+    return bars.drop("d", "__before", "__idx"), cuts, None if news_since is None else news_since.date()
 
 
 def _no_cuts() -> pl.DataFrame:
@@ -191,13 +196,13 @@ def refresh(store, horizon: int, window: int, n0: float, now: datetime) -> dict:
             day = _change_day(*marks[sym], was[0] != now_in[0], was[1] != now_in[1])
             if day is not None:
                 tail_days[sym] = day
-    tail_bars, cuts = _tails(store, tail_days, horizon) if tail_days else (pl.DataFrame(), _no_cuts())
+    tail_bars, cuts, news_since = _tails(store, tail_days, horizon) if tail_days else (pl.DataFrame(), _no_cuts(), None)
     tail = cuts["symbol"].to_list()
     full = sorted(set(changed) - set(tail))
     bars = pl.concat([*([sstore.price_bars(store, full, interval="1d")] if full or not tail else []),
                       *([tail_bars] if tail else [])])
     sentiment = pl.concat([*([sstore.daily_sentiment(store, full)] if full or not tail else []),
-                           *([sstore.daily_sentiment(store, tail, since=tail_bars["ts"].min().date())]
+                           *([sstore.daily_sentiment(store, tail, since=news_since)]
                              if tail else [])])
     replaced = pl.concat([cuts, pl.DataFrame({"symbol": full + removed, "since": FROM_THE_START},
                                              schema=cuts.schema)])
