@@ -272,6 +272,27 @@ def test_migration_150_backfills_ticker_totals_equal_to_the_group_by(tmp_path):
     assert sorted(grouped) == ["AAPL", "MSFT"]  # NVDA's only story is unscored
 
 
+def test_migration_160_marks_only_inputs_the_learn_job_has_not_computed_from(tmp_path):
+    """A symbol whose bars or news moved since the learn job computed it is marked "from the
+    beginning" (nothing changed before the marks existed is lost); one in sync stays unmarked."""
+    import duckdb
+
+    from core.store.migrate import apply_migrations
+
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    apply_migrations(con, up_to=151)
+    con.execute("INSERT INTO price_bar_summary VALUES ('AAPL', '1d', ?, ?, 3, 7), ('MSFT', '1d', ?, ?, 3, 8)",
+                [T0, T0, T0, T0])
+    con.execute("INSERT INTO news_ticker_totals VALUES ('AAPL', 1, 1, 1, 0.5), ('MSFT', 1, 1, 1, 0.25)")
+    con.execute("INSERT INTO signal_symbol_state VALUES ('AAPL', 7, '1:1:1:0.400000', 'p'), "
+                "('MSFT', 7, '1:1:1:0.250000', 'p')")  # MSFT's bars and AAPL's news moved since
+    assert 160 in apply_migrations(con)
+    assert con.execute("SELECT symbol, changed_from FROM price_bar_summary ORDER BY 1").fetchall() == [
+        ("AAPL", None), ("MSFT", T0)]
+    assert ticker_sentiment.changed_from(con) == {"AAPL": ticker_sentiment.FROM_THE_BEGINNING}
+    con.close()
+
+
 def test_writers_mark_the_earliest_day_they_changed(store):
     """changed_from: least() of the refreshed ranges (news) and of the batches' first bars (prices)."""
     from core.store import prices
