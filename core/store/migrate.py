@@ -15,10 +15,13 @@ def _backfill_news_aggregates(con: duckdb.DuckDBPyConnection) -> None:
     ticker_sentiment.rebuild_daily(con)  # the per-ticker totals are 150's
 
 
-def _backfill_bar_summary(con: duckdb.DuckDBPyConnection) -> None:
-    from core.store.bar_summary import rebuild
+def _backfill_changed_from(con: duckdb.DuckDBPyConnection) -> None:
+    from core.store import bar_summary, ticker_sentiment
 
-    rebuild(con)
+    if bar_summary.is_empty(con):  # from before 140: the summary is built here, in today's schema
+        bar_summary.rebuild(con)
+    bar_summary.mark_unsynced(con)
+    ticker_sentiment.mark_unsynced(con)
 
 
 def _backfill_ticker_totals(con: duckdb.DuckDBPyConnection) -> None:
@@ -37,9 +40,9 @@ def _backfill_lead_aggregates(con: duckdb.DuckDBPyConnection) -> None:
 # rows already stored, with the same queries that maintain them later (no second copy in SQL).
 # Those queries write today's schema, so a table a later migration alters or adds is filled by
 # the later step: 130's lead tables by 151's, the news totals by 150's (a store stopped between
-# them has those empty).
-AFTER_SQL = {130: _backfill_news_aggregates, 140: _backfill_bar_summary, 150: _backfill_ticker_totals,
-             151: _backfill_lead_aggregates}
+# them has those empty), the bar summary by 160's (which adds its changed_from).
+AFTER_SQL = {130: _backfill_news_aggregates, 150: _backfill_ticker_totals,
+             151: _backfill_lead_aggregates, 160: _backfill_changed_from}
 
 
 def available_migrations() -> list[tuple[int, str, str]]:

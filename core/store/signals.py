@@ -38,19 +38,42 @@ def price_bars(store: Store, symbols: list[str] | None = None, interval: str = "
         ).pl()
 
 
-def daily_sentiment(store: Store, symbols: list[str] | None = None) -> pl.DataFrame:
+def price_bars_from(store: Store, starts: pl.DataFrame, interval: str = "1d") -> pl.DataFrame:
+    """Like ``price_bars``, each symbol of ``starts`` (symbol, since: Date) from its own day on
+    (the learn job's tails); the earliest since also bounds the scan (row groups skipped)."""
+    if starts.is_empty():
+        return price_bars(store, [], interval)
+    symbols = starts["symbol"].to_list()
+    with store.read() as con:
+        con.register("_starts", starts.select("symbol", "since").to_arrow())
+        try:
+            return con.sql(
+                "SELECT p.symbol, p.ts, p.open, p.high, p.low, p.close, p.volume FROM prices p "
+                "JOIN _starts s ON s.symbol = p.symbol AND p.ts >= s.since "
+                f"WHERE p.interval = ? AND p.close IS NOT NULL AND p.ts >= ? AND p.symbol IN "
+                f"({', '.join('?' * len(symbols))}) ORDER BY p.symbol, p.ts",
+                params=[interval, starts["since"].min(), *symbols]).pl()
+        finally:
+            con.unregister("_starts")
+
+
+def daily_sentiment(store: Store, symbols: list[str] | None = None,
+                    since: date | None = None) -> pl.DataFrame:
     """(symbol, day, sentiment, news) : mean news sentiment per ticker and UTC day of publication.
 
     Read from the daily per-ticker pre-aggregate (``core.store.ticker_sentiment``), so the learn
     job's cost follows the days and tickers, not the stories: a story counts for every ticker in
     its ``tickers`` list with its per-ticker score (``news_ticker_sentiment``) or its overall
-    score where it has none; stories without a score are skipped.
+    score where it has none; stories without a score are skipped. ``since``: days from it on.
     """
     params: list = []
     where = "WHERE scored > 0"
     if symbols is not None:
         where += " AND list_contains(?, ticker)"
         params.append([s.upper() for s in symbols])
+    if since is not None:
+        where += " AND day >= ?"
+        params.append(since)
     with store.read() as con:
         return con.sql(
             "SELECT ticker AS symbol, day, sentiment_sum / scored AS sentiment, scored AS news "

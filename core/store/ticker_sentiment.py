@@ -7,7 +7,10 @@ the days shown, not the stories stored (10 M stories are about 40 k rows here).
 
 Maintenance recomputes whole days: inserting or re-scoring news calls ``refresh_days`` in the
 same transaction, so the aggregate never disagrees with the rows it sums. The same call keeps
-``news_ticker_totals`` (one row per ticker: the learn job's fingerprint of its sentiment input).
+``news_ticker_totals`` (one row per ticker: the learn job's fingerprint of its sentiment input)
+and its ``changed_from`` (migration 160): the earliest refreshed day with a scored row of the
+ticker before or after, since the learn job last consumed it (NULL = nothing since; 0001-01-01 =
+from the beginning, after a rebuild).
 
 The score summed is the story's score for that ticker (``news_ticker_sentiment``, written by
 ``core.store.news_ticker_scores``), else its overall ``news.sentiment``; writing per-ticker
@@ -43,12 +46,21 @@ _SCHEMA = {"day": pl.Date, "ticker": pl.String, "sentiment": pl.Float64, "storie
 # before the days are rewritten, added after. Each day's sum is rounded to 6 decimals first, so
 # the totals are exact sums that a rebuild reproduces bit for bit.
 _TOTALS = """
-INSERT INTO news_ticker_totals
+INSERT INTO news_ticker_totals (ticker, days, stories, scored, sentiment_sum)
 SELECT ticker, {sign}count(*), {sign}sum(stories), {sign}sum(scored), {sign}sum(sentiment_sum::DECIMAL(18, 6))
 FROM news_ticker_daily WHERE scored > 0 AND day BETWEEN ? AND ? GROUP BY ticker
 ON CONFLICT (ticker) DO UPDATE SET days = days + excluded.days, stories = stories + excluded.stories,
     scored = scored + excluded.scored, sentiment_sum = sentiment_sum + excluded.sentiment_sum
 """
+
+# Mark the tickers with scored rows in [?, ?] as changed from the range's first day (run before
+# the rows are replaced and after: a ticker may be in the old rows only, or the new ones only).
+_MARK = """
+UPDATE news_ticker_totals SET changed_from = least(changed_from, ?::DATE)
+WHERE ticker IN (SELECT ticker FROM news_ticker_daily WHERE scored > 0 AND day BETWEEN ? AND ?)
+"""
+_FINGERPRINT = "days || ':' || stories || ':' || scored || ':' || sentiment_sum"
+FROM_THE_BEGINNING = date(1, 1, 1)
 
 
 def refresh_days(con: duckdb.DuckDBPyConnection, days: Iterable[date | None]) -> int:
@@ -57,10 +69,12 @@ def refresh_days(con: duckdb.DuckDBPyConnection, days: Iterable[date | None]) ->
     runs = ranges(d for d in days if d is not None)
     for first, last in runs:
         start, end = bounds(first, last)
+        con.execute(_MARK, [first, first, last])
         con.execute(_TOTALS.format(sign="-"), [first, last])
         con.execute("DELETE FROM news_ticker_daily WHERE day BETWEEN ? AND ?", [first, last])
         con.execute(f"INSERT INTO news_ticker_daily {_ROWS.format(extra='')}", [start, end])
         con.execute(_TOTALS.format(sign=""), [first, last])
+        con.execute(_MARK, [first, first, last])
     if runs:
         con.execute("DELETE FROM news_ticker_totals WHERE days = 0")  # as a rebuild leaves it
     return len(runs)
@@ -72,9 +86,11 @@ def days_of_ids(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[date]:
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
-    """The whole aggregate and its per-ticker totals from scratch (imports)."""
+    """The whole aggregate and its per-ticker totals from scratch (imports): every ticker changed
+    from the beginning."""
     rebuild_daily(con)
     rebuild_totals(con)
+    con.execute("UPDATE news_ticker_totals SET changed_from = ?", [FROM_THE_BEGINNING])
 
 
 def rebuild_daily(con: duckdb.DuckDBPyConnection) -> None:
@@ -92,9 +108,28 @@ def rebuild_totals(con: duckdb.DuckDBPyConnection) -> None:
 def ticker_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """ticker -> 'days:stories:scored:sentiment_sum' of its scored days: changes whenever a
     story of the ticker is added, removed or re-scored (one row per ticker)."""
+    return dict(con.execute(f"SELECT ticker, {_FINGERPRINT} FROM news_ticker_totals").fetchall())
+
+
+def changed_from(con: duckdb.DuckDBPyConnection) -> dict[str, date]:
+    """ticker -> the earliest day its sentiment changed since the learn job consumed the mark."""
     return dict(con.execute(
-        "SELECT ticker, days || ':' || stories || ':' || scored || ':' || sentiment_sum "
-        "FROM news_ticker_totals").fetchall())
+        "SELECT ticker, changed_from FROM news_ticker_totals WHERE changed_from IS NOT NULL").fetchall())
+
+
+def consume(con: duckdb.DuckDBPyConnection, state: str) -> None:
+    """Clear the marks of the tickers in the registered relation ``state`` (symbol, sentiment)
+    whose fingerprint is still the one computed from (a refresh since keeps its mark)."""
+    con.execute(f"UPDATE news_ticker_totals t SET changed_from = NULL FROM {state} s "
+                f"WHERE t.ticker = upper(s.symbol) AND {_FINGERPRINT} = s.sentiment")
+
+
+def mark_unsynced(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 160's backfill: tickers whose fingerprint differs from the one the learn job
+    computed their symbol from changed from the beginning; the others stay NULL."""
+    con.execute(f"UPDATE news_ticker_totals t SET changed_from = ? WHERE NOT EXISTS (SELECT 1 FROM "
+                f"signal_symbol_state s WHERE upper(s.symbol) = t.ticker AND s.sentiment = {_FINGERPRINT})",
+                [FROM_THE_BEGINNING])
 
 
 def _window(con, tickers: list[str] | None, since: datetime) -> pl.DataFrame:

@@ -108,3 +108,71 @@ def test_incremental_signals_equal_a_full_recompute_after_changes(store, setting
     assert counts["symbols"] == 1 and counts["removed"] == 1
     assert_equal_to_full(store, settings)
     assert "skipped" in signals.refresh(store, settings)
+
+
+def append_bar(store, symbols: list[str]) -> None:
+    """The daily prices job: one new bar after each symbol's newest."""
+    last = pl.concat([prices.price_history(store, s, "1d").tail(1) for s in symbols])
+    prices.upsert_prices(store, last.with_columns(pl.col("ts") + timedelta(days=1), pl.col("close") * 1.01))
+
+
+def marks(store) -> tuple[list, list]:
+    with store.read() as con:
+        bars = con.execute("SELECT symbol FROM price_bar_summary WHERE changed_from IS NOT NULL").fetchall()
+        news = con.execute("SELECT ticker FROM news_ticker_totals WHERE changed_from IS NOT NULL").fetchall()
+    return sorted(r[0] for r in bars), sorted(r[0] for r in news)
+
+
+def test_changed_symbols_are_recomputed_from_a_tail_equal_to_a_full_recompute(store, settings, monkeypatch):
+    now = datetime(2026, 11, 20, 12)
+    synthetic.fill(store, now, news=400, leads=20, n_symbols=4, years=3, news_days=300, lead_days=30)
+    syms = sorted(sstore.price_bars(store, interval="1d")["symbol"].unique().to_list())
+    assert signals.refresh(store, settings)["full"] is True
+    assert marks(store) == ([], [])  # the first run consumed every mark
+
+    append_bar(store, syms)  # the daily case: a new bar for every symbol
+    counts = signals.refresh(store, settings)
+    assert (counts["tail_symbols"], counts["full_symbols"]) == (len(syms), 0)
+    assert counts["bars"] < len(syms) * 1000  # about WARMUP_BARS + horizon each, not 3 years
+    assert marks(store) == ([], [])
+    assert_equal_to_full(store, settings)
+
+    old_news = pl.DataFrame({  # a story about NVDA 200 days ago: its bets settle, weights move
+        "id": ["y1"], "source": "s", "url": None, "title": "t", "summary": None,
+        "published_at": [now - timedelta(days=200)], "fetched_at": now, "tickers": [["NVDA"]],
+        "sentiment": [-0.9], "sentiment_label": "negative", "cluster_id": None})
+    insert_news(store, old_news.cast({"tickers": pl.List(pl.String)}, strict=False))
+    counts = signals.refresh(store, settings)
+    assert (counts["symbols"], counts["tail_symbols"]) == (1, 1) and counts["other_rows_reweighted"] > 0
+    assert_equal_to_full(store, settings)
+
+    old_bar = prices.price_history(store, "MSFT", "1d").slice(-150, 1)  # a revised old bar
+    prices.upsert_prices(store, old_bar.with_columns(pl.col("close") * 1.05))
+    counts = signals.refresh(store, settings)
+    assert (counts["symbols"], counts["tail_symbols"]) == (1, 1)
+    assert_equal_to_full(store, settings)
+
+    old = prices.price_history(store, "AAPL", "1d")  # a split: changed from the beginning
+    prices.replace_symbol_history(store, "AAPL", "1d", old.with_columns(pl.col("open", "high", "low", "close") / 4))
+    append_bar(store, ["MSFT"])
+    counts = signals.refresh(store, settings)
+    assert (counts["symbols"], counts["tail_symbols"], counts["full_symbols"]) == (2, 1, 1)
+    assert_equal_to_full(store, settings)
+
+    from core.store import signal_record
+    real_write = signal_record.write
+
+    def write_after_a_new_bar(*args, **kwargs):  # a price write lands while the job computes
+        append_bar(store, ["AMZN"])
+        return real_write(*args, **kwargs)
+
+    append_bar(store, ["AMZN"])
+    monkeypatch.setattr(signal_record, "write", write_after_a_new_bar)
+    signals.refresh(store, settings)
+    monkeypatch.setattr(signal_record, "write", real_write)
+    assert marks(store)[0] == ["AMZN"]  # its mark stays: the job computed from the older revision
+    counts = signals.refresh(store, settings)
+    assert (counts["symbols"], counts["tail_symbols"]) == (1, 1)
+    assert marks(store) == ([], [])
+    assert_equal_to_full(store, settings)
+    assert "skipped" in signals.refresh(store, settings)

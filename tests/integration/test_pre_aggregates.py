@@ -130,7 +130,9 @@ def assert_same_reads(store: Store, since: datetime) -> None:
 
 def tables(store: Store) -> dict[str, pl.DataFrame]:
     with store.read() as con:
-        return {t: con.sql(f"SELECT * FROM {t} ORDER BY ALL").pl() for t in AGG_TABLES}
+        # changed_from is the learn job's mark, not a sum: a rebuild marks "from the beginning"
+        return {t: con.sql(f"SELECT * {'EXCLUDE (changed_from)' if t == 'news_ticker_totals' else ''} "
+                           f"FROM {t} ORDER BY ALL").pl() for t in AGG_TABLES}
 
 
 @hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -268,6 +270,48 @@ def test_migration_150_backfills_ticker_totals_equal_to_the_group_by(tmp_path):
             "sum(sentiment_sum::DECIMAL(18, 6)) FROM news_ticker_daily WHERE scored > 0 GROUP BY ticker").fetchall())
         assert ticker_sentiment.ticker_fingerprints(con) == grouped
     assert sorted(grouped) == ["AAPL", "MSFT"]  # NVDA's only story is unscored
+
+
+def test_migration_160_marks_only_inputs_the_learn_job_has_not_computed_from(tmp_path):
+    """A symbol whose bars or news moved since the learn job computed it is marked "from the
+    beginning" (nothing changed before the marks existed is lost); one in sync stays unmarked."""
+    import duckdb
+
+    from core.store.migrate import apply_migrations
+
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    apply_migrations(con, up_to=151)
+    con.execute("INSERT INTO price_bar_summary VALUES ('AAPL', '1d', ?, ?, 3, 7), ('MSFT', '1d', ?, ?, 3, 8)",
+                [T0, T0, T0, T0])
+    con.execute("INSERT INTO news_ticker_totals VALUES ('AAPL', 1, 1, 1, 0.5), ('MSFT', 1, 1, 1, 0.25)")
+    con.execute("INSERT INTO signal_symbol_state VALUES ('AAPL', 7, '1:1:1:0.400000', 'p'), "
+                "('MSFT', 7, '1:1:1:0.250000', 'p')")  # MSFT's bars and AAPL's news moved since
+    assert 160 in apply_migrations(con)
+    assert con.execute("SELECT symbol, changed_from FROM price_bar_summary ORDER BY 1").fetchall() == [
+        ("AAPL", None), ("MSFT", T0)]
+    assert ticker_sentiment.changed_from(con) == {"AAPL": ticker_sentiment.FROM_THE_BEGINNING}
+    con.close()
+
+
+def test_writers_mark_the_earliest_day_they_changed(store):
+    """changed_from: least() of the refreshed ranges (news) and of the batches' first bars (prices)."""
+    from core.store import prices
+
+    apply(store, ("news", [(1, 24 * 5, ["AAPL"], 0.25), (2, 24 * 9, ["MSFT"], 0.1)]))
+    apply(store, ("news", [(3, 24 * 7, ["AAPL"], 0.5)]))  # later: AAPL keeps day 5
+    with store.read() as con:
+        assert ticker_sentiment.changed_from(con) == {"AAPL": (T0 + timedelta(days=5)).date(),
+                                                      "MSFT": (T0 + timedelta(days=9)).date()}
+    prices.upsert_prices(store, bars_frame([("AAPL", "1d", 10, 5.0), ("AAPL", "1d", 12, 5.0)]))
+    prices.upsert_prices(store, bars_frame([("AAPL", "1d", 11, 6.0), ("AAPL", "1d", 20, 6.0)]))
+    with store.read() as con:
+        assert con.execute("SELECT first_ts, changed_from FROM price_bar_summary").fetchall() == [
+            (T0 + timedelta(days=10), T0 + timedelta(days=10))]  # new: from the beginning
+    with store.write() as con:
+        con.execute("UPDATE price_bar_summary SET changed_from = NULL")  # as the learn job consumes
+    prices.upsert_prices(store, bars_frame([("AAPL", "1d", 15, 7.0), ("AAPL", "1d", 30, 7.0)]))
+    with store.read() as con:
+        assert con.execute("SELECT changed_from FROM price_bar_summary").fetchall() == [(T0 + timedelta(days=15),)]
 
 
 def test_ticker_fingerprint_moves_with_a_rescore_and_only_for_its_tickers(store):
