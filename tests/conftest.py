@@ -1,53 +1,39 @@
 """Shared fixtures: one settings fixture (never patch os.environ), a temp store, sample paths."""
 from __future__ import annotations
 
-import ipaddress
-import socket
+import os
 from pathlib import Path
 
 import pytest
 
 from core.config import Settings
 from core.store import Store
+from tests.fakes.no_internet import install
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 SAMPLE = REPO / "data" / "sample"
 
 
-def _loopback(address) -> bool:
-    host = address[0] if isinstance(address, tuple) else address
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
-    except ValueError:
-        return False  # a host name: resolving and reaching it is the internet
+# PYTHONPATH for every Python child a test starts: the repo, and first the folder whose
+# sitecustomize installs the loopback-only guard in the child too
+CHILD_GUARD = str(REPO / "tests" / "child_guard")
+CHILD_PYTHONPATH = os.pathsep.join([CHILD_GUARD, str(REPO)])
 
 
 @pytest.fixture(autouse=True, scope="session")
 def no_internet():
-    """No test reaches the internet: a TCP connect from the test process to anything but
-    loopback fails at once, naming the address (a UDP connect sends nothing and stays allowed;
-    the loopback fakes and the dashboards under test are on 127.0.0.1)."""
-    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
-
-    def guard(sock, address):
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM \
-                and not _loopback(address):
-            raise ConnectionRefusedError(f"test tried to reach {address!r}: tests stay on loopback")
-
-    def connect(sock, address):
-        guard(sock, address)
-        return real_connect(sock, address)
-
-    def connect_ex(sock, address):
-        guard(sock, address)
-        return real_connect_ex(sock, address)
-
-    socket.socket.connect, socket.socket.connect_ex = connect, connect_ex
+    """No test reaches the internet, nor does any process it starts (``tests/fakes/no_internet.py``):
+    the children inherit ``CHILD_PYTHONPATH`` through the environment."""
+    undo = install()
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = CHILD_PYTHONPATH
     yield
-    socket.socket.connect, socket.socket.connect_ex = real_connect, real_connect_ex
+    undo()
+    if before is None:
+        os.environ.pop("PYTHONPATH", None)
+    else:
+        os.environ["PYTHONPATH"] = before
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CHILD_GUARD
+
 REPO = Path(__file__).resolve().parents[2]
 SCRIPTS = sorted(p.name for p in (REPO / "bench").glob("*.py") if p.name != "__init__.py")
 
@@ -17,7 +19,7 @@ SCRIPTS = sorted(p.name for p in (REPO / "bench").glob("*.py") if p.name != "__i
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_bench_script_starts_as_make_bench_runs_it(script):
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env = {**os.environ, "PYTHONPATH": CHILD_GUARD}  # the guard, not the repo
     out = subprocess.run([sys.executable, f"bench/{script}", "--help"], cwd=REPO, env=env,
                          capture_output=True, text=True, timeout=50)
     assert out.returncode == 0, out.stderr[-800:]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from jobs.__main__ import build_parser
+from tests.conftest import CHILD_PYTHONPATH
 
 pytestmark = pytest.mark.timeout(60)
 REPO = Path(__file__).resolve().parents[2]
@@ -29,7 +30,7 @@ def test_every_command_has_help(argv, capsys):
 def _cli(args: list[str], tmp_path: Path, stdin=None, text: bool = True, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALDESK_")}
     base.update({"SIGNALDESK_DATA_DIR": str(tmp_path / "var"), "SIGNALDESK_OFFLINE": "true",
-                 "PYTHONPATH": str(REPO)}, **env)
+                 "PYTHONPATH": CHILD_PYTHONPATH}, **env)
     # cwd is the temp folder: no .env file of the checkout is read
     return subprocess.run([sys.executable, "-m", "jobs", "--log-level", "ERROR", *args], cwd=tmp_path,
                           env=base, stdin=stdin, capture_output=True, text=text, timeout=50)

@@ -15,6 +15,7 @@ import pytest
 from core.store import Store
 from core.store.job_runs import get_request, pending_requests
 from core.store.news import count_news
+from tests.conftest import CHILD_PYTHONPATH
 
 pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]
 
@@ -25,7 +26,7 @@ REG = ["--registry", "tests.fakes.demo_jobs:registry"]
 def _cli(args: list[str], data_dir: Path, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNALDESK_", "DEMO_"))}
     env.update({"SIGNALDESK_DATA_DIR": str(data_dir), "SIGNALDESK_OFFLINE": "true",
-                "PYTHONPATH": str(REPO)})
+                "PYTHONPATH": CHILD_PYTHONPATH})
     return subprocess.run([sys.executable, "-m", "jobs", "--log-level", "ERROR", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=100)
 

@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from core.publish import post_history, post_items
 from core.store import Store, insert_new
-from tests.conftest import REPO
+from tests.conftest import CHILD_PYTHONPATH, REPO
 from tests.fakes.discord_api import FakeDiscord
 
 pytestmark = pytest.mark.timeout(60)
@@ -49,7 +49,7 @@ def test_simultaneous_posts_of_the_same_items_send_each_once(settings, fake_disc
 
 def _cli(args: list[str], env_extra: dict, cwd) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALDESK_")}
-    env.update(env_extra, PYTHONPATH=str(REPO))
+    env.update(env_extra, PYTHONPATH=CHILD_PYTHONPATH)
     return subprocess.run([sys.executable, "-m", "jobs", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=50)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.leads.keyword_csv import BadKeywordFile, read_keywords_csv
+from tests.conftest import CHILD_PYTHONPATH
 
 pytestmark = pytest.mark.timeout(120)
 REPO = Path(__file__).resolve().parents[2]
@@ -17,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALDESK_")}
-    env.update({"SIGNALDESK_DATA_DIR": str(tmp_path / "var"), "SIGNALDESK_OFFLINE": "true", "PYTHONPATH": str(REPO)})
+    env.update({"SIGNALDESK_DATA_DIR": str(tmp_path / "var"), "SIGNALDESK_OFFLINE": "true", "PYTHONPATH": CHILD_PYTHONPATH})
     return subprocess.run([sys.executable, "-m", "jobs", "--log-level", "ERROR", *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=100)
 

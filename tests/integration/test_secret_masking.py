@@ -13,6 +13,7 @@ import pytest
 from core.config import Settings
 from core.store import Store
 from core.store.feeds import add_feeds, list_feeds
+from tests.conftest import CHILD_PYTHONPATH
 from tests.fakes.http_server import FailTimes, FakeHttpServer
 
 pytestmark = pytest.mark.timeout(90)
@@ -31,7 +32,7 @@ def test_keys_in_a_feed_url_reach_no_output(tmp_path):
         assert KEY not in name and "/rss" in name
         env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALDESK_")}
         env.update(SIGNALDESK_DATA_DIR=str(tmp_path / "var"), SIGNALDESK_OFFLINE="false",  # loopback only
-                   SIGNALDESK_HTTP_DEADLINE_S="3", SIGNALDESK_HTTP_RETRIES="1", PYTHONPATH=str(REPO))
+                   SIGNALDESK_HTTP_DEADLINE_S="3", SIGNALDESK_HTTP_RETRIES="1", PYTHONPATH=CHILD_PYTHONPATH)
         out = subprocess.run([sys.executable, "-m", "jobs", "--log-level", "DEBUG", "once", "news"],
                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=80)
         assert server.requests_for("/rss"), out.stdout + out.stderr[-3000:]

@@ -11,7 +11,7 @@ from pydantic import SecretStr, ValidationError
 
 from core.config import Settings, masked_report
 from core.settings_checks import check_settings
-from tests.conftest import REPO
+from tests.conftest import CHILD_PYTHONPATH, REPO
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -83,7 +83,7 @@ def _check_config(tmp_path, **env):
     full = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALDESK_")}
     full.update({"SIGNALDESK_DATA_DIR": str(tmp_path / "var"), **env})
     return subprocess.run([sys.executable, "-m", "jobs", "check-config"], cwd=tmp_path,
-                          env={**full, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=60)
+                          env={**full, "PYTHONPATH": CHILD_PYTHONPATH}, capture_output=True, text=True, timeout=60)
 
 
 def test_check_config_cli_ok_and_masks_secret(tmp_path):

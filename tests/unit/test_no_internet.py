@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -20,3 +22,11 @@ def test_loopback_still_connects():
         server.listen(1)
         with socket.create_connection(server.getsockname(), timeout=5):
             pass
+
+
+def test_a_process_the_test_starts_is_guarded_too():
+    """Children inherit CHILD_PYTHONPATH, whose sitecustomize installs the same guard."""
+    code = ("import socket\ns = socket.socket()\ntry:\n    s.connect(('192.0.2.1', 80))\n"
+            "except ConnectionRefusedError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert "tests stay on loopback" in out.stdout and "192.0.2.1" in out.stdout, out.stderr
