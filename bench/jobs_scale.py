@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.stores import scale as scales  # noqa: E402
 from core.config import Settings  # noqa: E402
-from core.ingest import ingest_leads, ingest_news  # noqa: E402
+from core.feed_polling import ingest_leads, ingest_news  # noqa: E402
 from core.models import utcnow  # noqa: E402
 from core.store import Store  # noqa: E402
 from tests.fakes.http_server import FakeHttpServer  # noqa: E402

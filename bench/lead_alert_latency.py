@@ -3,7 +3,7 @@
     .venv/bin/python bench/lead_alert_latency.py [--quick]
 
 A fake Reddit OAuth API (tests/fakes/reddit_api.py) and a fake Discord (tests/fakes/discord_api.py)
-on 127.0.0.1; a real store in a temp dir; the real leads job step (``core.ingest.ingest_leads``)
+on 127.0.0.1; a real store in a temp dir; the real leads job step (``core.feed_polling.ingest_leads``)
 with the API adapter, intent, ranking and the alert through the publish ledger. Each round
 publishes one ``[Hiring]`` post, runs one poll, and times publish -> alert received by the fake.
 The poll interval is not in this figure: live, the delay is this figure plus up to one poll
@@ -24,7 +24,7 @@ import polars as pl
 from pydantic import SecretStr
 
 from core.config import Settings
-from core.ingest import ingest_leads
+from core.feed_polling import ingest_leads
 from core.store import Store
 from core.store.keywords import upsert_keywords
 from tests.fakes.discord_api import FakeDiscord

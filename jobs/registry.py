@@ -62,7 +62,7 @@ def _prices_daily(store, settings):
 
 
 def _news(store, settings):
-    from core.ingest import ingest_news
+    from core.feed_polling import ingest_news
 
     if not getattr(settings, "news_providers", None):
         return ingest_news(store, settings)
@@ -72,7 +72,7 @@ def _news(store, settings):
 
 
 def _leads(store, settings):
-    from core.ingest import ingest_leads
+    from core.feed_polling import ingest_leads
 
     return ingest_leads(store, settings)
 

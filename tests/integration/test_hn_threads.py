@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core.ingest import ingest_leads
+from core.feed_polling import ingest_leads
 from core.leads import classify
 from core.sources.hn_threads import find_threads, is_thread, parse_thread
 from core.store.feeds import add_feeds

@@ -6,7 +6,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from core.ingest import Document, ingest_documents, ingest_leads, ingest_news
+from core.feed_polling import ingest_leads, ingest_news
+from core.ingest import Document, ingest_documents
 from core.models import NEWS_SCHEMA, utcnow
 from core.store.feeds import add_feeds, set_watchlist
 from core.store.keywords import seed_keywords

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from core.ingest import ingest_news
+from core.feed_polling import ingest_news
 from tests.fakes.http_server import FakeHttpServer
 
 pytestmark = pytest.mark.timeout(30)

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from pydantic import SecretStr
 
-from core.ingest import ingest_leads
+from core.feed_polling import ingest_leads
 from core.leads.sample import reddit_listing
 from core.models import utcnow
 from core.publish import post_history
