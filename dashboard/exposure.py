@@ -8,21 +8,9 @@ is None for loopback peers); anything else gets a refusal that says how to fix i
 """
 from __future__ import annotations
 
-import ipaddress
-
 import streamlit as st
 
-
-def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False  # "" / None: Streamlit's default is every interface
-    host = host.strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from core.sources.destinations import is_loopback_host  # "" / None (every interface): not loopback
 
 
 def exposure_problem(password_set: bool, bind_address: str | None, client_ip: str | None,
@@ -30,9 +18,9 @@ def exposure_problem(password_set: bool, bind_address: str | None, client_ip: st
     """Why this session must not be served, or None. ``client_ip`` None means a loopback peer."""
     if password_set:
         return None  # the password gate protects it
-    if client_ip is not None and not is_loopback(client_ip):
+    if client_ip is not None and not is_loopback_host(client_ip):
         return f"this dashboard has no password and you connect from {client_ip}, not this machine"
-    if browser_connected and not is_loopback(bind_address):
+    if browser_connected and not is_loopback_host(bind_address):
         shown = bind_address or "every interface"
         return f"this dashboard has no password and listens on {shown}"
     return None

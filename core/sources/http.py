@@ -17,7 +17,6 @@ so the size cap stops reading at the cap instead of buffering a 50 MB answer fir
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import random
 import time
@@ -32,6 +31,7 @@ from yarl import URL
 from core import tracing
 from core.config import Settings
 from core.redact import mask_url
+from core.sources.destinations import redirect_refusal, target_problem
 from core.sources.http_exchange import Outcome, exchange, scrub
 from core.sources.ratelimit import DEFAULT_HOST_LIMITS, Clock, HostRateLimiter, Sleep, backoff_delays
 
@@ -93,26 +93,6 @@ def authority(u: URL) -> str:
     return f"{host}:{u.explicit_port}" if u.explicit_port else host
 
 
-def _private_host(host: str) -> bool:
-    """Loopback, private, link-local (169.254.x: cloud metadata), unique-local or unspecified."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        return False  # a name: not resolved here (see docs/threat-model.md)
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_reserved
-
-
-def redirect_refusal(origin_host: str, target_host: str) -> str | None:
-    """Why a redirect from a feed on ``origin_host`` to ``target_host`` is not followed: a
-    public feed may not send us to this machine, the LAN or a link-local metadata service."""
-    if _private_host(target_host) and not _private_host(origin_host):
-        return f"to a private or link-local address ({target_host}) from a public feed"
-    return None
-
-
 def _request_attributes(url: str, method: str = "GET") -> dict:
     """OpenTelemetry HTTP client attributes (semantic conventions); the URL masked by ``safe_url``."""
     try:
@@ -134,15 +114,6 @@ def _record_response(sp, r: FetchResult) -> None:
         "error.type": (str(r.status) if r.status and r.status >= 400 else "fetch_error") if r.error else None,
     })
     tracing.set_error(sp, r.error)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass
@@ -169,16 +140,9 @@ class _GiveUp(Exception):
 
 
 def _check_target(url: str, offline: bool) -> None:
-    """Only http(s) URLs with a host; in offline mode only loopback hosts."""
-    try:
-        parsed = URL(url)
-    except (ValueError, TypeError):
-        raise _GiveUp("invalid URL") from None
-    host = (parsed.host or "").lower()
-    if parsed.scheme not in ("http", "https") or not host:
-        raise _GiveUp("invalid URL: only http(s) URLs with a host are fetched")
-    if offline and not _is_loopback(host):
-        raise _GiveUp(f"offline mode: not fetching from {host}")
+    reason = target_problem(url, offline)
+    if reason:
+        raise _GiveUp(reason)
 
 
 class HttpClient:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.exposure import exposure_problem, is_loopback
+from core.sources.destinations import is_loopback_host
+from dashboard.exposure import exposure_problem
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -31,5 +32,5 @@ def test_a_password_makes_any_binding_acceptable(bind, client):
 
 
 def test_loopback_names():
-    assert is_loopback("127.0.0.1") and is_loopback("[::1]") and is_loopback("LOCALHOST")
-    assert not is_loopback("0.0.0.0") and not is_loopback("::") and not is_loopback("example.com")
+    assert is_loopback_host("127.0.0.1") and is_loopback_host("[::1]") and is_loopback_host("LOCALHOST")
+    assert not is_loopback_host("0.0.0.0") and not is_loopback_host("::") and not is_loopback_host("example.com")

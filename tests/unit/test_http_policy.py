@@ -216,6 +216,6 @@ def test_memory_validator_cache_round_trip():
     ("10.0.0.2", "10.0.0.8", False),                   # an intranet feed within the intranet
 ])
 def test_redirects_to_private_targets_only_from_private_feeds(origin, target, refused):
-    from core.sources.http import redirect_refusal
+    from core.sources.destinations import redirect_refusal
 
     assert (redirect_refusal(origin, target) is not None) == refused
