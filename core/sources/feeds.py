@@ -41,13 +41,20 @@ class FeedResult:
         return len(self.items) + len(self.rejected)
 
 
+def json_body(body: bytes, out: FeedResult, encoding: str = "utf-8"):
+    """``body`` decoded as JSON; None with ``out.error`` set when it is not JSON."""
+    try:
+        return json.loads(body.decode(encoding))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        out.error = f"not JSON: {str(exc)[:120]}"
+        return None
+
+
 def json_list(body: bytes, key: str, missing: str, out: FeedResult,
               encoding: str = "utf-8") -> list | None:
     """``body`` as JSON and the list under ``key``; None with ``out.error`` set when it isn't."""
-    try:
-        data = json.loads(body.decode(encoding))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        out.error = f"not JSON: {str(exc)[:120]}"
+    data = json_body(body, out, encoding)
+    if out.error:
         return None
     found = data.get(key) if isinstance(data, dict) else None
     if not isinstance(found, list):

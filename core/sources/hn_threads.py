@@ -17,7 +17,7 @@ import re
 from urllib.parse import urlencode
 
 from core.models import SocialPost
-from core.sources.feeds import FeedResult
+from core.sources.feeds import FeedResult, json_body
 from core.sources.hn import algolia_time
 from core.sources.text import AUTHOR_MAX, SUMMARY_MAX, TITLE_MAX, plain_text
 
@@ -58,10 +58,8 @@ def is_thread(body: bytes) -> bool:
 def parse_thread(body: bytes, *, source: str = "hn thread") -> FeedResult:
     """An Algolia ``items/<id>`` answer -> one post per top-level comment."""
     out = FeedResult(source=source)
-    try:
-        story = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        out.error = f"not JSON: {str(exc)[:120]}"
+    story = json_body(body, out)
+    if out.error:
         return out
     if not isinstance(story, dict) or not isinstance(story.get("children"), list):
         out.error = "not an HN item with comments (no 'children' list)"

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from core.models import SocialPost
-from core.sources.feeds import FeedResult
+from core.sources.feeds import FeedResult, json_body
 from core.sources.text import AUTHOR_MAX, SUMMARY_MAX, TITLE_MAX, clean_url, plain_text
 
 SUBREDDIT_RE = re.compile(r"^https?://(?:www\.|old\.|new\.)?reddit\.com/r/([A-Za-z0-9_]{2,21})(?:/|$)",
@@ -47,10 +47,8 @@ def is_listing(body: bytes) -> bool:
 def parse_listing(body: bytes, *, source: str = "reddit") -> FeedResult:
     """A Reddit ``Listing`` of ``t3`` links -> posts (title, selftext, flair, author, time)."""
     out = FeedResult(source=source)
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        out.error = f"not JSON: {str(exc)[:120]}"
+    data = json_body(body, out)
+    if out.error:
         return out
     children = (data.get("data") or {}).get("children") if isinstance(data, dict) else None
     if not isinstance(children, list) or data.get("kind") != "Listing":
